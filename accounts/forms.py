@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import clean_phone
+
+PHONE_WIDGET = forms.TextInput(
+    attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11 位手机号"}
+)
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("手机号"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", PHONE_WIDGET)
+        kwargs.setdefault("error_messages", {"required": _("请填写手机号")})
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        return clean_phone(super().clean(value))
+
+
+class PasswordLoginForm(forms.Form):
+    phone = PhoneField()
+    password = forms.CharField(
+        label=_("密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("请填写密码")},
+    )
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        user = authenticate(self.request, phone=data["phone"], password=data["password"])
+        if user is None:
+            raise ValidationError(_("手机号或密码不正确"), code="invalid_login")
+        self.user = user
+        return data
+
+
+class SmsLoginForm(forms.Form):
+    phone = PhoneField()
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "6 位数字"}
+        ),
+    )

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("regions/", include("regions.urls")),
+    path("firms/", include("firms.urls")),
+    path("api/", include("api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class RegionsConfig(AppConfig):
+    name = "regions"
+    verbose_name = "区域"
+
+    def ready(self) -> None:
+        from accounts.services import user_registered
+        from core.scope import register_provider
+        from regions import services
+        from regions.roles import region_bindings
+
+        register_provider(region_bindings)
+        user_registered.connect(services.on_user_registered, dispatch_uid="regions_resident")

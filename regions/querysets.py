@@ -1,0 +1,169 @@
+"""Scope of the region tree: the only place it is decided.
+
+- bureau admin: the whole district;
+- judicial office (street) staff: their street and its communities (and, read-only,
+  their district);
+- community staff: their community (and, read-only, its street and district);
+- lawyers and firm admins: the district their firm is in (read-only);
+- residents: the community they live in (read-only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounts.roles import Role
+from core.scope import ScopedQuerySet, filter_any, get_principal
+
+
+class DistrictQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, Q(pk__in=p.district_ids) if p.district_ids else None)
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, _ids("pk", p.ids(Role.BUREAU_ADMIN)))
+
+
+class StreetQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(
+            self,
+            _ids("district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
+            _ids("pk", p.ids(Role.STREET_STAFF)),
+            _ids("communities__pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
+        ).distinct()
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, _ids("district_id", p.ids(Role.BUREAU_ADMIN)))
+
+
+class CommunityQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(
+            self,
+            _ids("street__district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
+            _ids("street_id", p.ids(Role.STREET_STAFF)),
+            _ids("pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
+        )
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(
+            self,
+            _ids("street__district_id", p.ids(Role.BUREAU_ADMIN)),
+            _ids("street_id", p.ids(Role.STREET_STAFF)),
+            _ids("pk", p.ids(Role.COMMUNITY_STAFF)),
+        )
+
+
+class CommunityChildQuerySet(ScopedQuerySet):
+    """Rows that belong to one community (studio members): scope follows it."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        from regions.models import Community
+
+        return self.filter(community__in=Community.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        from regions.models import Community
+
+        return self.filter(community__in=Community.objects.editable_by(user).values("pk"))
+
+
+class RegionRoleQuerySet(ScopedQuerySet):
+    """Staff bindings: the bureau manages its district's; a street office sees its own
+    and its communities' staff."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        bureau = p.ids(Role.BUREAU_ADMIN)
+        streets = p.ids(Role.STREET_STAFF)
+        return filter_any(
+            self,
+            _ids("district_id", bureau),
+            _ids("street__district_id", bureau),
+            _ids("community__street__district_id", bureau),
+            _ids("street_id", streets),
+            _ids("community__street_id", streets),
+            Q(user_id=p.user_id) if p.user_id else None,
+        )
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        bureau = p.ids(Role.BUREAU_ADMIN)
+        return filter_any(
+            self,
+            _ids("district_id", bureau),
+            _ids("street__district_id", bureau),
+            _ids("community__street__district_id", bureau),
+        )
+
+
+def _ids(lookup: str, ids: set[int]) -> Q | None:
+    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+
+
+def _firm_districts(p: Any) -> set[int]:
+    """Districts of the firms a lawyer or firm admin works for."""
+    return {
+        b.district_id
+        for b in p.bindings
+        if b.role in (Role.LAWYER, Role.FIRM_ADMIN) and b.district_id is not None
+    }
+
+
+class DistrictSettingsQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        from regions.models import District
+
+        return self.filter(district__in=District.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        from regions.models import District
+
+        return self.filter(district__in=District.objects.editable_by(user).values("pk"))
+
+
+class ResidentProfileQuerySet(ScopedQuerySet):
+    """A resident sees their own profile; staff see the residents of their area."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(
+            self,
+            Q(user_id=p.user_id) if p.user_id else None,
+            _ids("community__street__district_id", p.ids(Role.BUREAU_ADMIN)),
+            _ids("community__street_id", p.ids(Role.STREET_STAFF)),
+            _ids("community_id", p.ids(Role.COMMUNITY_STAFF)),
+        )
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, Q(user_id=p.user_id) if p.user_id else None)
