@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from accounts.models import User
 
@@ -25,7 +24,9 @@ class UserAdmin(BaseUserAdmin):
         ("权限", {"fields": ["is_active", "is_staff", "is_superuser", "is_demo"]}),
         ("时间", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})
+    ]
     readonly_fields = ["last_login", "date_joined"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import clean_phone
 
 PHONE_WIDGET = forms.TextInput(
-    attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11 位手机号"}
+    attrs={
+        "class": "form-control",
+        "inputmode": "numeric",
+        "autocomplete": "tel",
+        "placeholder": "11 位手机号",
+    }
 )
 
 
@@ -30,7 +35,9 @@ class PasswordLoginForm(forms.Form):
     phone = PhoneField()
     password = forms.CharField(
         label=_("密码"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        widget=forms.PasswordInput(
+            attrs={"class": "form-control", "autocomplete": "current-password"}
+        ),
         error_messages={"required": _("请填写密码")},
     )
 
@@ -57,6 +64,11 @@ class SmsLoginForm(forms.Form):
         max_length=6,
         required=False,
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "6 位数字"}
+            attrs={
+                "class": "form-control",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "placeholder": "6 位数字",
+            }
         ),
     )

@@ -47,9 +47,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 class User(AbstractBaseUser, PermissionsMixin, AuditedModel):
     """A person who signs in. Roles are bindings held by the apps they bind to."""
 
-    phone = models.CharField(
-        _("手机号"), max_length=11, unique=True, validators=[validate_phone]
-    )
+    phone = models.CharField(_("手机号"), max_length=11, unique=True, validators=[validate_phone])
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)

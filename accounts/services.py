@@ -56,7 +56,9 @@ def send_login_code(*, phone: str, ip: str | None = None) -> SmsCode:
         )
         minutes = settings.SMS_CODE_TTL_SECONDS // 60
         try:
-            send_sms(phone, f"【尚法云】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人。")
+            send_sms(
+                phone, f"【尚法云】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人。"
+            )
         except SmsError as exc:
             raise ValidationError(_("短信发送失败，请稍后再试"), code="sms_failed") from exc
     return sms

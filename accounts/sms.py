@@ -29,7 +29,7 @@ class ConsoleSmsBackend(BaseSmsBackend):
     """Development: print the message to the server's console."""
 
     def send(self, phone: str, message: str) -> None:
-        print(f"[短信] {phone}: {message}", flush=True)  # noqa: T201
+        print(f"[短信] {phone}: {message}", flush=True)
 
 
 class FileSmsBackend(BaseSmsBackend):

@@ -26,7 +26,9 @@ MESSAGES = {
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -36,11 +38,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     code = _code(exc)
-    body: dict[str, Any] = {"code": code, "message": MESSAGES.get(code, str(getattr(exc, "detail", "")))}
+    body: dict[str, Any] = {
+        "code": code,
+        "message": MESSAGES.get(code, str(getattr(exc, "detail", ""))),
+    }
     if isinstance(exc, exceptions.ValidationError):
-        body["errors"] = response.data if isinstance(response.data, dict) else {
-            "non_field_errors": response.data
-        }
+        body["errors"] = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
         first = _first_message(body["errors"])
         if first:
             body["message"] = first

@@ -44,7 +44,9 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not self._allowed(request):
             return False
-        return obj is None or self.model.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        return (
+            obj is None or self.model.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Nothing is ever lost: rows are deactivated, not deleted.

@@ -36,7 +36,9 @@ def current() -> RequestContext:
 
 
 @contextmanager
-def acting_as(user: Any = None, *, ip: str | None = None, source: str = "command") -> Iterator[None]:
+def acting_as(
+    user: Any = None, *, ip: str | None = None, source: str = "command"
+) -> Iterator[None]:
     token = _current.set(RequestContext(user=user, ip=ip, source=source))
     try:
         yield

@@ -21,9 +21,7 @@ class RequestContextMiddleware:
             source = "admin"
         else:
             source = "page"
-        token = _current.set(
-            RequestContext(request=request, ip=client_ip(request), source=source)
-        )
+        token = _current.set(RequestContext(request=request, ip=client_ip(request), source=source))
         try:
             return self.get_response(request)
         finally:

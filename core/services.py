@@ -20,14 +20,19 @@ def save_instance(*, actor: Any, instance: M, fields: list[str] | None = None) -
     nothing.
     """
     manager: Any = type(instance)._default_manager
-    if instance.pk is not None and hasattr(manager, "editable_by"):
-        if not manager.editable_by(actor).filter(pk=instance.pk).exists():
-            raise PermissionDenied
+    if (
+        instance.pk is not None
+        and hasattr(manager, "editable_by")
+        and not manager.editable_by(actor).filter(pk=instance.pk).exists()
+    ):
+        raise PermissionDenied
     instance.full_clean()
     if instance.pk is None or fields is None:
         instance.save()
     else:
-        instance.save(update_fields=[*fields, "updated_at"] if _has_updated_at(instance) else fields)
+        instance.save(
+            update_fields=[*fields, "updated_at"] if _has_updated_at(instance) else fields
+        )
     return instance
 
 

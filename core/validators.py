@@ -93,7 +93,9 @@ def validate_license_no(value: str) -> None:
             params={"year": year},
         )
     if value[9] == "0":
-        raise ValidationError(_("律师执业证号第 10 位（执业类别）不能为 0"), code="license_category")
+        raise ValidationError(
+            _("律师执业证号第 10 位（执业类别）不能为 0"), code="license_category"
+        )
 
 
 def years_between(start: date, end: date) -> int:

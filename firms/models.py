@@ -92,7 +92,9 @@ class LawFirm(AuditedModel):
         self.uscc = normalize_code(self.uscc)
         if self.street_id and self.district_id:
             street_district = (
-                Street.objects.filter(pk=self.street_id).values_list("district_id", flat=True).first()
+                Street.objects.filter(pk=self.street_id)
+                .values_list("district_id", flat=True)
+                .first()
             )
             if street_district != self.district_id:
                 raise ValidationError({"street": _("所在街道不属于该区")})
@@ -147,7 +149,9 @@ class Lawyer(AuditedModel):
         verbose_name = _("律师")
         verbose_name_plural = _("律师")
         ordering = ["firm_id", "name"]
-        indexes = [models.Index(fields=["is_volunteer", "practice_start_date"], name="firms_lawyer_duty")]
+        indexes = [
+            models.Index(fields=["is_volunteer", "practice_start_date"], name="firms_lawyer_duty")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -241,7 +245,9 @@ class GuidanceGroupMember(AuditedModel):
         super().clean()
         if self.lawyer_id and self.district_id:
             firm_district = (
-                Lawyer.objects.filter(pk=self.lawyer_id).values_list("firm__district_id", flat=True).first()
+                Lawyer.objects.filter(pk=self.lawyer_id)
+                .values_list("firm__district_id", flat=True)
+                .first()
             )
             if firm_district != self.district_id:
                 raise ValidationError({"lawyer": _("该律师不属于本区律所")})

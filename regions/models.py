@@ -32,7 +32,9 @@ class District(AuditedModel):
     """A district (区/县): the tenant. Everything below belongs to exactly one."""
 
     name = models.CharField(_("名称"), max_length=50)
-    code = models.CharField(_("行政区划代码"), max_length=12, unique=True, validators=[division_code])
+    code = models.CharField(
+        _("行政区划代码"), max_length=12, unique=True, validators=[division_code]
+    )
     city = models.CharField(_("所属市"), max_length=50, blank=True)
     province = models.CharField(_("所属省"), max_length=50, blank=True)
     bureau_name = models.CharField(_("司法局名称"), max_length=100, blank=True)
@@ -59,7 +61,9 @@ class DistrictSettings(AuditedModel):
         District, verbose_name=_("区"), on_delete=models.CASCADE, related_name="settings"
     )
     reply_deadline_hours = models.PositiveSmallIntegerField(
-        _("咨询答复时限（小时）"), default=24, validators=[MinValueValidator(1), MaxValueValidator(240)]
+        _("咨询答复时限（小时）"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
     )
     duty_lawyers_per_day = models.PositiveSmallIntegerField(
         _("每日值班律师人数"), default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
@@ -75,13 +79,17 @@ class DistrictSettings(AuditedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     service_day_of_month = models.PositiveSmallIntegerField(
-        _("每月固定服务日（日）"), default=15, validators=[MinValueValidator(1), MaxValueValidator(28)]
+        _("每月固定服务日（日）"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
     max_liaisons_per_community = models.PositiveSmallIntegerField(
         _("每个社区联络员上限"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     mediation_deadline_days = models.PositiveSmallIntegerField(
-        _("调解办理期限（天）"), default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        _("调解办理期限（天）"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
 
     objects = DistrictSettingsQuerySet.as_manager()
@@ -153,7 +161,9 @@ class Community(AuditedModel):
         verbose_name_plural = _("社区")
         ordering = ["street_id", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["street", "name"], name="regions_community_unique_name"),
+            models.UniqueConstraint(
+                fields=["street", "name"], name="regions_community_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,7 +175,9 @@ class Community(AuditedModel):
             raise ValidationError({"population": _("人口数不能少于户数")})
 
     def audit_district_id(self) -> int | None:
-        return Street.objects.filter(pk=self.street_id).values_list("district_id", flat=True).first()
+        return (
+            Street.objects.filter(pk=self.street_id).values_list("district_id", flat=True).first()
+        )
 
 
 class StudioMember(AuditedModel):
@@ -289,7 +301,11 @@ class RegionRole(AuditedModel):
         if self.district_id:
             return self.district_id
         if self.street_id:
-            return Street.objects.filter(pk=self.street_id).values_list("district_id", flat=True).first()
+            return (
+                Street.objects.filter(pk=self.street_id)
+                .values_list("district_id", flat=True)
+                .first()
+            )
         if self.community_id:
             return (
                 Community.objects.filter(pk=self.community_id)

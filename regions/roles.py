@@ -23,9 +23,7 @@ def region_bindings(user: Any) -> Iterator[RoleBinding]:
         elif r.role == Role.COMMUNITY_STAFF and r.community:
             c = r.community
             yield RoleBinding(r.role, c.pk, f"{c.street.name}·{c.name}", c.street.district_id)
-    profile = (
-        ResidentProfile.objects.filter(user=user).select_related("community__street").first()
-    )
+    profile = ResidentProfile.objects.filter(user=user).select_related("community__street").first()
     if profile is not None:
         c = profile.community
         yield RoleBinding(

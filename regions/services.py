@@ -71,7 +71,10 @@ def grant_region_role(
     expected = {"district": District, "street": Street, "community": Community}[field]
     if not isinstance(place, expected):
         raise ValidationError({field: "角色与所选区域层级不符"})
-    if actor is not None and not type(place).objects.editable_by(actor).filter(pk=place.pk).exists():
+    if (
+        actor is not None
+        and not type(place).objects.editable_by(actor).filter(pk=place.pk).exists()
+    ):
         raise PermissionDenied
     binding, _ = RegionRole.objects.get_or_create(
         user=user, role=role, **{field: place}, defaults={"title": title}
@@ -88,7 +91,9 @@ def grant_region_role(
 
 
 @transaction.atomic
-def set_home_community(*, user: User, community: Community | None, kind: str = "") -> ResidentProfile:
+def set_home_community(
+    *, user: User, community: Community | None, kind: str = ""
+) -> ResidentProfile:
     profile, _ = ResidentProfile.objects.get_or_create(user=user)
     profile.community = community
     fields = ["community", "updated_at"]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
+os.environ.setdefault("SMS_BACKEND", "accounts.sms.LocmemSmsBackend")
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    from core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def sms_outbox():  # type: ignore[no-untyped-def]
+    from accounts.sms import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    yield LocmemSmsBackend.outbox
+    LocmemSmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def client_for(client):  # type: ignore[no-untyped-def]
+    """client_for(user) -> a test client signed in as that user."""
+
+    def sign_in(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return sign_in

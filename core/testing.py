@@ -1,0 +1,181 @@
+"""Test personas and factories, in one place (ARCHITECTURE.md, convention 7).
+
+Two districts so that tenant isolation is tested too:
+
+district D (区) → street A (and street B) → community A1 (A2 in street A, B1 in street B)
+firm F (lawyer L, firm admin), firm G (lawyer of another firm)
+district E with its own street, community, firm and bureau admin (the outsider's tenant)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from accounts.models import User
+from accounts.roles import Role
+from core.validators import uscc_check_char
+from firms.models import FirmAdmin, LawFirm, Lawyer
+from regions import services as region_services
+from regions.models import Community, District, Street
+
+PASSWORD = "Shangfa#2026"  # noqa: S105  (test personas only)
+_seq = itertools.count(1)
+
+
+def next_phone() -> str:
+    return f"139{next(_seq):08d}"
+
+
+def make_uscc(seed: int) -> str:
+    body = "31330000" + f"{seed:09d}"
+    return body + uscc_check_char(body)
+
+
+def make_license(seed: int, year: int = 2010) -> str:
+    return f"13301{year:04d}10{seed:06d}"
+
+
+def make_user(name: str = "", **extra: Any) -> User:
+    return User.objects.create_user(next_phone(), PASSWORD, name=name, **extra)
+
+
+def make_district(name: str = "测试区", code: str | None = None) -> District:
+    return region_services.create_district(name=name, code=code or f"33{next(_seq):04d}")
+
+
+def make_street(district: District, name: str | None = None) -> Street:
+    return Street.objects.create(district=district, name=name or f"街道{next(_seq)}")
+
+
+def make_community(street: Street, name: str | None = None, households: int = 1000) -> Community:
+    return Community.objects.create(
+        street=street,
+        name=name or f"社区{next(_seq)}",
+        households=households,
+        population=households * 2,
+    )
+
+
+def make_firm(district: District, name: str | None = None) -> LawFirm:
+    n = next(_seq)
+    return LawFirm.objects.create(
+        district=district, name=name or f"律师事务所{n}", uscc=make_uscc(n), director_name="主任"
+    )
+
+
+def make_lawyer(
+    firm: LawFirm, name: str | None = None, *, year: int = 2010, **extra: Any
+) -> Lawyer:
+    n = next(_seq)
+    return Lawyer.objects.create(
+        firm=firm,
+        name=name or f"律师{n}",
+        license_no=make_license(n, year),
+        practice_start_date=date(year, 1, 1),
+        **extra,
+    )
+
+
+@dataclass
+class World:
+    district: District
+    street_a: Street
+    street_b: Street
+    community_a1: Community
+    community_a2: Community
+    community_b1: Community
+    firm_f: LawFirm
+    firm_g: LawFirm
+    lawyer_l: Lawyer
+    lawyer_other: Lawyer
+    other_district: District
+    other_street: Street
+    other_community: Community
+    other_firm: LawFirm
+    # personas
+    bureau_admin: User
+    street_staff_a: User
+    community_staff_a1: User
+    firm_admin_f: User
+    lawyer_f: User
+    lawyer_g: User
+    resident: User
+    outsider: User  # bureau admin of the other district
+    superuser: User
+
+    def personas(self) -> dict[str, User]:
+        return {
+            "bureau_admin": self.bureau_admin,
+            "street_staff_a": self.street_staff_a,
+            "community_staff_a1": self.community_staff_a1,
+            "firm_admin_f": self.firm_admin_f,
+            "lawyer_f": self.lawyer_f,
+            "lawyer_g": self.lawyer_g,
+            "resident": self.resident,
+            "outsider": self.outsider,
+        }
+
+
+def build_world() -> World:
+    d = make_district("上城测试区", "330102")
+    sa, sb = make_street(d, "清波街道"), make_street(d, "湖滨街道")
+    a1, a2, b1 = (
+        make_community(sa, "清波社区"),
+        make_community(sa, "柳翠井巷社区"),
+        make_community(sb, "东坡路社区"),
+    )
+    f, g = make_firm(d, "浙江尚法律师事务所"), make_firm(d, "浙江清波律师事务所")
+    e = make_district("其他区", "330105")
+    es = make_street(e, "其他街道")
+    ec = make_community(es, "其他社区")
+    ef = make_firm(e, "其他区律师事务所")
+
+    bureau = make_user("局管理员")
+    region_services.grant_region_role(actor=None, user=bureau, role=Role.BUREAU_ADMIN, place=d)
+    street_staff = make_user("所工作人员")
+    region_services.grant_region_role(
+        actor=None, user=street_staff, role=Role.STREET_STAFF, place=sa
+    )
+    comm_staff = make_user("社区工作人员")
+    region_services.grant_region_role(
+        actor=None, user=comm_staff, role=Role.COMMUNITY_STAFF, place=a1
+    )
+    firm_admin = make_user("律所主任")
+    FirmAdmin.objects.create(firm=f, user=firm_admin)
+    lawyer_user = make_user("张律师")
+    lawyer = make_lawyer(f, "张律师", user=lawyer_user, is_volunteer=True)
+    other_lawyer_user = make_user("李律师")
+    other_lawyer = make_lawyer(g, "李律师", user=other_lawyer_user)
+    resident = make_user("王居民")
+    region_services.set_home_community(user=resident, community=a1)
+    outsider = make_user("外区管理员")
+    region_services.grant_region_role(actor=None, user=outsider, role=Role.BUREAU_ADMIN, place=e)
+    superuser = User.objects.create_superuser(next_phone(), PASSWORD, name="超级管理员")
+    return World(
+        district=d,
+        street_a=sa,
+        street_b=sb,
+        community_a1=a1,
+        community_a2=a2,
+        community_b1=b1,
+        firm_f=f,
+        firm_g=g,
+        lawyer_l=lawyer,
+        lawyer_other=other_lawyer,
+        other_district=e,
+        other_street=es,
+        other_community=ec,
+        other_firm=ef,
+        bureau_admin=bureau,
+        street_staff_a=street_staff,
+        community_staff_a1=comm_staff,
+        firm_admin_f=firm_admin,
+        lawyer_f=lawyer_user,
+        lawyer_g=other_lawyer_user,
+        resident=resident,
+        outsider=outsider,
+        superuser=superuser,
+    )
