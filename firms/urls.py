@@ -1,2 +1,5 @@
+from firms import views, views_excel
+
 app_name = "firms"
-urlpatterns: list = []
+# Pages and Excel import/export live in two modules; each keeps its own patterns.
+urlpatterns = [*views.urlpatterns, *views_excel.urlpatterns]

@@ -1,2 +1,5 @@
+from regions import views, views_excel
+
 app_name = "regions"
-urlpatterns: list = []
+# Pages and Excel import/export live in two modules; each keeps its own patterns.
+urlpatterns = [*views.urlpatterns, *views_excel.urlpatterns]

@@ -1,0 +1,5 @@
+"""Pages (filled in by the pages work)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
