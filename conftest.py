@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-import os
-
 import pytest
 
-os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
-os.environ.setdefault("SMS_BACKEND", "accounts.sms.LocmemSmsBackend")
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):  # type: ignore[no-untyped-def]
+    """A fast password hasher (tests only) and SMS kept in memory."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
 
 
 @pytest.fixture

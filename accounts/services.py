@@ -64,7 +64,6 @@ def send_login_code(*, phone: str, ip: str | None = None) -> SmsCode:
     return sms
 
 
-@transaction.atomic
 def verify_login_code(*, phone: str, code: str) -> tuple[User, bool]:
     """Check a login code and return (user, created). A code works once, within its
     time, and after too many wrong tries the code is dead. Unknown phones become new
@@ -72,28 +71,35 @@ def verify_login_code(*, phone: str, code: str) -> tuple[User, bool]:
     phone = clean_phone(phone)
     code = (code or "").strip()
     now = timezone.now()
-    sms = (
-        SmsCode.objects.select_for_update()
-        .filter(phone=phone, purpose=SmsCode.Purpose.LOGIN, used_at__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
-    if sms is None or sms.expires_at <= now:
-        raise ValidationError(_("验证码已失效，请重新获取"), code="expired")
-    if sms.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
-        raise ValidationError(_("验证码错误次数过多，请重新获取"), code="locked")
-    if not check_password(code, sms.code_hash):
-        SmsCode.objects.filter(pk=sms.pk).update(attempts=sms.attempts + 1)
-        raise ValidationError(_("验证码不正确"), code="wrong")
-    SmsCode.objects.filter(pk=sms.pk).update(used_at=now)
-    user = User.objects.filter(phone=phone).first()
-    if user is not None:
-        if not user.is_active:
-            raise ValidationError(_("该账号已停用，请联系管理员"), code="inactive")
-        return user, False
-    user = User.objects.create_user(phone)
-    user_registered.send(sender=User, user=user)
-    return user, True
+    error: ValidationError | None = None
+    with transaction.atomic():
+        sms = (
+            SmsCode.objects.select_for_update()
+            .filter(phone=phone, purpose=SmsCode.Purpose.LOGIN, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if sms is None or sms.expires_at <= now:
+            error = ValidationError(_("验证码已失效，请重新获取"), code="expired")
+        elif sms.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
+            error = ValidationError(_("验证码错误次数过多，请重新获取"), code="locked")
+        elif not check_password(code, sms.code_hash):
+            # Counted in its own committed transaction: the error must not undo it.
+            SmsCode.objects.filter(pk=sms.pk).update(attempts=sms.attempts + 1)
+            error = ValidationError(_("验证码不正确"), code="wrong")
+        else:
+            SmsCode.objects.filter(pk=sms.pk).update(used_at=now)
+    if error is not None:
+        raise error
+    with transaction.atomic():
+        user = User.objects.filter(phone=phone).first()
+        if user is not None:
+            if not user.is_active:
+                raise ValidationError(_("该账号已停用，请联系管理员"), code="inactive")
+            return user, False
+        user = User.objects.create_user(phone)
+        user_registered.send(sender=User, user=user)
+        return user, True
 
 
 def record_login(

@@ -1,0 +1,104 @@
+"""Settings come from the environment through typed helpers that fail loudly."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from core import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_env_bool(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes")
+    assert env.env_bool("X_FLAG") is True
+    monkeypatch.setenv("X_FLAG", "off")
+    assert env.env_bool("X_FLAG", default=True) is False
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env.env_bool("X_FLAG")
+
+
+def test_env_int(monkeypatch):
+    monkeypatch.setenv("X_NUM", "12")
+    assert env.env_int("X_NUM", 1) == 12
+    monkeypatch.setenv("X_NUM", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="X_NUM"):
+        env.env_int("X_NUM", 1)
+    monkeypatch.setenv("X_NUM", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least"):
+        env.env_int("X_NUM", 1, minimum=1)
+
+
+def test_env_list_and_choice(monkeypatch):
+    monkeypatch.setenv("X_LIST", " a.example, b.example ,,")
+    assert env.env_list("X_LIST") == ["a.example", "b.example"]
+    monkeypatch.setenv("X_SMS", "file")
+    assert env.env_choice("X_SMS", {"file": "pkg.File"}, "console") == "pkg.File"
+    monkeypatch.setenv("X_SMS", "carrier-pigeon")
+    with pytest.raises(ImproperlyConfigured, match="X_SMS"):
+        env.env_choice("X_SMS", {"file": "pkg.File"}, "console")
+
+
+def test_secret_key_generated_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = env.secret_key(tmp_path)
+    assert len(first) >= 50
+    assert env.secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        env.secret_key(tmp_path)
+
+
+def test_database_url(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    sqlite = env.database_config(tmp_path)
+    assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
+    assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/shangfa")
+    pg = env.database_config(tmp_path)
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert pg["NAME"] == "shangfa" and pg["CONN_MAX_AGE"] == 60
+    monkeypatch.setenv("DATABASE_URL", "mysql://u:p@h/db")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env.database_config(tmp_path)
+
+
+def _manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(extra_env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_bad_setting_stops_startup(tmp_path):
+    result = _manage("check", DEBUG="perhaps", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_production_mode_passes_deploy_check(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="x" * 20 + "production-secret-key-with-enough-entropy-1234567890",
+        ALLOWED_HOSTS="shangfa.example.gov.cn",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
