@@ -43,11 +43,11 @@ class PasswordLoginForm(forms.Form):
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         self.request = request
-        self.user = None
+        self.user: Any = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         user = authenticate(self.request, phone=data["phone"], password=data["password"])

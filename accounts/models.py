@@ -58,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin, AuditedModel):
     objects = UserManager()
 
     USERNAME_FIELD = "phone"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
     audit_masked_fields = ("phone",)
 
     class Meta:

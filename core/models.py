@@ -26,6 +26,8 @@ class AuditedModel(TimeStampedModel):
 
     # Fields whose values are masked in the log (personal data).
     audit_masked_fields: tuple[str, ...] = ()
+    # Column values as last read from or written to the database.
+    _loaded_values: dict[str, Any]
 
     class Meta:
         abstract = True

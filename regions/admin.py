@@ -113,7 +113,7 @@ class RegionRoleAdmin(ScopedAdmin):
     raw_id_fields = ["user"]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        scoped = {"district": District, "street": Street, "community": Community}
+        scoped: dict[str, Any] = {"district": District, "street": Street, "community": Community}
         if db_field.name in scoped:
             kwargs["queryset"] = scoped[db_field.name].objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

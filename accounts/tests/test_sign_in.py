@@ -15,7 +15,9 @@ from core.testing import PASSWORD
 
 
 def code_from(outbox):
-    return re.search(r"\d{6}", outbox[-1][1]).group(0)
+    match = re.search(r"\d{6}", outbox[-1][1])
+    assert match is not None
+    return match.group(0)
 
 
 def test_sms_code_signs_in_and_is_single_use(db, sms_outbox):

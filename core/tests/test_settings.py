@@ -56,11 +56,11 @@ def test_secret_key_generated_once(tmp_path, monkeypatch):
 
 def test_database_url(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    sqlite = env.database_config(tmp_path)
+    sqlite: dict = env.database_config(tmp_path)
     assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
     assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/shangfa")
-    pg = env.database_config(tmp_path)
+    pg: dict = env.database_config(tmp_path)
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert pg["NAME"] == "shangfa" and pg["CONN_MAX_AGE"] == 60
     monkeypatch.setenv("DATABASE_URL", "mysql://u:p@h/db")
