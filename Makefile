@@ -21,6 +21,9 @@ run: install
 	$(PY) manage.py seed_demo --once
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py demo_logins
+	@# The job scheduler runs beside the web server and stops with it.
+	$(PY) manage.py run_scheduler & SCHED=$$!; \
+	trap 'kill $$SCHED 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

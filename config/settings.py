@@ -199,3 +199,10 @@ LOGGING = {
 
 SITE_NAME = "尚法云"
 DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
+
+# Celery (production): broker and results in Redis. Without REDIS_URL, tasks run
+# eagerly in-process (the embedded mode uses `manage.py run_scheduler` instead).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
