@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "accounts",
     "regions",
     "firms",
+    "pairing",
+    "visits",
+    "points",
     "api",
 ]
 

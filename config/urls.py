@@ -6,6 +6,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("regions/", include("regions.urls")),
     path("firms/", include("firms.urls")),
+    path("pairing/", include("pairing.urls")),
+    path("visits/", include("visits.urls")),
+    path("points/", include("points.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -136,6 +136,7 @@ class Lawyer(AuditedModel):
     )
     is_party_member = models.BooleanField(_("党员"), default=False)
     is_volunteer = models.BooleanField(_("志愿律师"), default=False)
+    is_director = models.BooleanField(_("律所主任"), default=False)
     fee_standard = models.TextField(
         _("收费标准"), blank=True, help_text=_("公开的有偿服务收费标准，居民选择时可见")
     )

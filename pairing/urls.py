@@ -1,0 +1,4 @@
+from pairing import views
+
+app_name = "pairing"
+urlpatterns = views.urlpatterns

@@ -1,0 +1,4 @@
+from points import views
+
+app_name = "points"
+urlpatterns = views.urlpatterns

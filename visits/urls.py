@@ -1,0 +1,4 @@
+from visits import views
+
+app_name = "visits"
+urlpatterns = views.urlpatterns
