@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pairing",
     "visits",
     "points",
+    "consultations",
     "api",
 ]
 

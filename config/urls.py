@@ -9,6 +9,7 @@ urlpatterns = [
     path("pairing/", include("pairing.urls")),
     path("visits/", include("visits.urls")),
     path("points/", include("points.urls")),
+    path("consultations/", include("consultations.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,4 @@
+from consultations import views
+
+app_name = "consultations"
+urlpatterns = views.urlpatterns
