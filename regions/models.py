@@ -84,7 +84,12 @@ class DistrictSettings(AuditedModel):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
     max_liaisons_per_community = models.PositiveSmallIntegerField(
-        _("每个社区联络员上限"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("每个社区联络员上限"), default=2, validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    report_due_day = models.PositiveSmallIntegerField(
+        _("月报提交截止日（每月几日）"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
     mediation_deadline_days = models.PositiveSmallIntegerField(
         _("调解办理期限（天）"),
