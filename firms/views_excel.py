@@ -1,5 +1,27 @@
-"""Excel import and export pages (filled in by the import/export work)."""
+"""Excel import and export pages of law firms and lawyers: the district's bureau admin
+(or a superuser, who chooses the district); a firm admin for the lawyers of their own
+firm; anyone else gets 404."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from accounts.roles import Role
+from core.excel import excel_urlpatterns
+from core.scope import get_principal
+from firms.imports import LISTS
+from regions.models import District
+
+
+def districts_for(request: HttpRequest, kind: str) -> QuerySet[District] | None:
+    """The districts the user imports into; None for a firm admin's own lawyers."""
+    districts = District.objects.editable_by(request.user).order_by("code")
+    if districts.exists():
+        return districts
+    if kind == "lawyers" and get_principal(request.user).ids(Role.FIRM_ADMIN):
+        return None
+    raise Http404
+
+
+urlpatterns = excel_urlpatterns("firms", LISTS, districts_for)

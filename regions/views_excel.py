@@ -1,5 +1,21 @@
-"""Excel import and export pages (filled in by the import/export work)."""
+"""Excel import and export pages of streets and communities: the district's bureau
+admin (or a superuser, who chooses the district); anyone else gets 404."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from core.excel import excel_urlpatterns
+from regions.imports import LISTS
+from regions.models import District
+
+
+def districts_for(request: HttpRequest, kind: str) -> QuerySet[District]:
+    districts = District.objects.editable_by(request.user).order_by("code")
+    if not districts.exists():
+        raise Http404
+    return districts
+
+
+urlpatterns = excel_urlpatterns("regions", LISTS, districts_for)
