@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "visits",
     "points",
     "consultations",
+    "mediation",
     "api",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("points/", include("points.urls")),
     path("consultations/", include("consultations.urls")),
+    path("mediation/", include("mediation.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,4 @@
+from mediation import views
+
+app_name = "mediation"
+urlpatterns = views.urlpatterns
