@@ -1,7 +1,25 @@
+"""The API root: sign-in, "me", the domain apps' routes, the schema and its docs."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+from firms.api.urls import router as firms_router
+from regions.api.urls import router as regions_router
+
+app_name = "api"
+
+router = DefaultRouter()
+router.registry.extend([*regions_router.registry, *firms_router.registry])
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", views.PasswordTokenView.as_view(), name="token"),
+    path("auth/sms-codes/", views.SmsCodeView.as_view(), name="sms-codes"),
+    path("auth/sms-login/", views.SmsLoginView.as_view(), name="sms-login"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
 ]

@@ -1,0 +1,287 @@
+"""Signing in to the API: password → token, SMS code → token, logout, me."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
+
+from accounts.models import SmsCode, User
+from api.testing import api_client
+from api.views import LoginRateThrottle
+from core.models import LoginLog
+from core.testing import PASSWORD
+from regions.models import ResidentProfile
+
+
+def token_client(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def requests_allowed(rate: str | None) -> int:
+    """5 for "5/hour"."""
+    return int(str(rate).split("/")[0])
+
+
+def last_code(outbox: list[tuple[str, str]], phone: str) -> str:
+    sent_to, message = outbox[-1]
+    assert sent_to == phone
+    match = re.search(r"验证码是 (\d{6})", message)
+    assert match
+    return match.group(1)
+
+
+# Password → token
+
+
+def test_password_login_gives_a_working_token(world):
+    response = APIClient().post(
+        "/api/auth/token/", {"phone": world.street_staff_a.phone, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token"] == Token.objects.get(user=world.street_staff_a).key
+    assert body["is_new"] is False
+    assert body["user"]["id"] == world.street_staff_a.pk
+    log = LoginLog.objects.get(user=world.street_staff_a)
+    assert (log.method, log.success) == (LoginLog.Method.TOKEN, True)
+    assert log.district_id == world.district.pk
+    world.street_staff_a.refresh_from_db()
+    assert world.street_staff_a.last_login is not None
+
+    me = token_client(body["token"]).get("/api/me/")
+    assert me.status_code == 200
+    assert me.json()["id"] == world.street_staff_a.pk
+
+
+def test_password_login_accepts_a_formatted_phone(world):
+    phone = world.resident.phone
+    formatted = f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}"
+    response = APIClient().post("/api/auth/token/", {"phone": formatted, "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_wrong_password_is_refused_and_logged(world):
+    response = APIClient().post(
+        "/api/auth/token/", {"phone": world.resident.phone, "password": "wrong"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "手机号或密码不正确"
+    assert not Token.objects.exists()
+    log = LoginLog.objects.get()
+    assert (log.user, log.success, log.method) == (world.resident, False, LoginLog.Method.TOKEN)
+    assert log.reason == "手机号或密码不正确"
+
+
+def test_malformed_phone_is_refused_in_chinese(db):
+    response = APIClient().post("/api/auth/token/", {"phone": "12345", "password": "x"})
+    assert response.status_code == 400
+    assert response.json()["message"] == "手机号：手机号格式不正确，应为 11 位中国大陆手机号"
+    assert LoginLog.objects.get().success is False
+
+
+def test_inactive_user_cannot_get_a_token(world):
+    User.objects.filter(pk=world.resident.pk).update(is_active=False)
+    response = APIClient().post(
+        "/api/auth/token/", {"phone": world.resident.phone, "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert not Token.objects.exists()
+
+
+def test_a_stale_token_does_not_block_signing_in(world):
+    response = APIClient().post(
+        "/api/auth/token/",
+        {"phone": world.resident.phone, "password": PASSWORD},
+        HTTP_AUTHORIZATION="Token " + "0" * 40,
+    )
+    assert response.status_code == 200
+
+
+def test_password_guessing_is_throttled(world):
+    limit = requests_allowed(LoginRateThrottle().get_rate())
+    client = APIClient()
+    payload = {"phone": world.resident.phone, "password": "x"}
+    statuses = [client.post("/api/auth/token/", payload).status_code for _ in range(limit + 1)]
+    assert statuses == [400] * limit + [429]
+    assert not Token.objects.exists()
+
+
+# SMS code → token
+
+
+def test_sms_code_login_for_an_existing_user(world, sms_outbox):
+    phone = world.lawyer_f.phone
+    sent = APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    assert sent.status_code == 201
+    assert sent.json()["expires_in"] == 300
+    code = last_code(sms_outbox, phone)
+
+    response = APIClient().post("/api/auth/sms-login/", {"phone": phone, "code": code})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["is_new"] is False
+    assert body["user"]["id"] == world.lawyer_f.pk
+    assert token_client(body["token"]).get("/api/me/").status_code == 200
+    log = LoginLog.objects.get()
+    assert (log.user, log.method, log.success) == (world.lawyer_f, LoginLog.Method.SMS, True)
+
+
+def test_sms_code_login_registers_a_new_resident(db, sms_outbox):
+    phone = "13700001111"
+    APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    response = APIClient().post(
+        "/api/auth/sms-login/", {"phone": phone, "code": last_code(sms_outbox, phone)}
+    )
+    assert response.status_code == 200
+    assert response.json()["is_new"] is True
+    user = User.objects.get(phone=phone)
+    assert ResidentProfile.objects.filter(user=user).exists()
+    assert response.json()["user"]["roles"][0]["role_label"] == "居民"
+
+
+def test_wrong_sms_code_is_refused_and_logged(world, sms_outbox):
+    phone = world.resident.phone
+    APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    code = last_code(sms_outbox, phone)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    response = APIClient().post("/api/auth/sms-login/", {"phone": phone, "code": wrong})
+    assert response.status_code == 400
+    assert response.json()["message"] == "验证码：验证码不正确"
+    assert not Token.objects.exists()
+    log = LoginLog.objects.get()
+    assert (log.user, log.success, log.reason) == (world.resident, False, "验证码不正确")
+
+
+def test_expired_sms_code_is_refused(world, sms_outbox):
+    phone = world.resident.phone
+    APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    code = last_code(sms_outbox, phone)
+    SmsCode.objects.filter(phone=phone).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = APIClient().post("/api/auth/sms-login/", {"phone": phone, "code": code})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"code": ["验证码已失效，请重新获取"]}
+    assert not Token.objects.exists()
+
+
+def test_sms_code_dies_after_too_many_wrong_tries(world, sms_outbox, settings):
+    phone = world.resident.phone
+    APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    code = last_code(sms_outbox, phone)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    for _ in range(settings.SMS_CODE_MAX_ATTEMPTS):
+        APIClient().post("/api/auth/sms-login/", {"phone": phone, "code": wrong})
+    response = APIClient().post("/api/auth/sms-login/", {"phone": phone, "code": code})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"code": ["验证码错误次数过多，请重新获取"]}
+    assert not Token.objects.exists()
+
+
+def test_sms_code_works_once(world, sms_outbox):
+    phone = world.resident.phone
+    APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    payload = {"phone": phone, "code": last_code(sms_outbox, phone)}
+    assert APIClient().post("/api/auth/sms-login/", payload).status_code == 200
+    again = APIClient().post("/api/auth/sms-login/", payload)
+    assert again.status_code == 400
+    assert again.json()["errors"] == {"code": ["验证码已失效，请重新获取"]}
+
+
+def test_malformed_sms_code_is_refused(world):
+    response = APIClient().post(
+        "/api/auth/sms-login/", {"phone": world.resident.phone, "code": "12ab"}
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "验证码：验证码应为 6 位数字"
+
+
+def test_sms_codes_cannot_be_requested_too_often(world, sms_outbox, settings):
+    settings.SMS_CODE_RESEND_SECONDS = 60
+    client = APIClient()
+    first = client.post("/api/auth/sms-codes/", {"phone": world.resident.phone})
+    second = client.post("/api/auth/sms-codes/", {"phone": world.resident.phone})
+    assert first.status_code == 201
+    assert second.status_code == 400
+    assert second.json()["message"].startswith("验证码已发送，请")
+    assert len(sms_outbox) == 1
+
+
+def test_sms_code_requests_are_throttled_per_address(db, sms_outbox):
+    limit = requests_allowed(ScopedRateThrottle.THROTTLE_RATES["sms"])
+    client = APIClient()
+    statuses = [
+        client.post("/api/auth/sms-codes/", {"phone": f"1370000{n:04d}"}).status_code
+        for n in range(limit + 1)
+    ]
+    assert statuses == [201] * limit + [429]
+    assert len(sms_outbox) == limit
+
+
+def test_sms_code_for_a_malformed_phone_sends_nothing(db, sms_outbox):
+    response = APIClient().post("/api/auth/sms-codes/", {"phone": "0571-1234"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["phone"] == ["手机号格式不正确，应为 11 位中国大陆手机号"]
+    assert sms_outbox == []
+
+
+# Logout, me
+
+
+def test_logout_deletes_the_token(world):
+    key = (
+        APIClient()
+        .post("/api/auth/token/", {"phone": world.resident.phone, "password": PASSWORD})
+        .json()["token"]
+    )
+    client = token_client(key)
+    assert client.post("/api/auth/logout/").status_code == 204
+    assert not Token.objects.filter(user=world.resident).exists()
+    assert client.get("/api/me/").status_code == 401
+    log = LoginLog.objects.filter(method=LoginLog.Method.LOGOUT).get()
+    assert log.user == world.resident
+
+
+def test_logout_ends_the_session_too(world):
+    client = APIClient()
+    assert client.login(phone=world.resident.phone, password=PASSWORD)
+    assert client.post("/api/auth/logout/").status_code == 204
+    assert client.get("/api/me/").status_code == 401
+
+
+@pytest.mark.parametrize("url", ["/api/me/", "/api/auth/logout/"])
+def test_me_and_logout_need_a_user(db, url):
+    client = APIClient()
+    response = client.post(url) if "logout" in url else client.get(url)
+    assert response.status_code == 401
+
+
+def test_me_shows_roles_and_only_a_masked_phone(world):
+    response = api_client(world.street_staff_a).get("/api/me/")
+    body = response.json()
+    assert (
+        body["masked_phone"]
+        == world.street_staff_a.phone[:3] + "****" + world.street_staff_a.phone[-4:]
+    )
+    assert world.street_staff_a.phone not in response.content.decode()
+    assert body["roles"] == [
+        {
+            "role": "street_staff",
+            "role_label": "司法所工作人员",
+            "object_id": world.street_a.pk,
+            "object_label": "清波街道司法所",
+            "district_id": world.district.pk,
+        }
+    ]
+
+
+def test_me_lists_every_role_of_a_lawyer(world):
+    roles = api_client(world.lawyer_f).get("/api/me/").json()["roles"]
+    assert [(r["role"], r["role_label"]) for r in roles] == [("lawyer", "律师")]
+    assert roles[0]["object_label"] == "浙江尚法律师事务所 · 张律师"

@@ -1,0 +1,156 @@
+"""Building blocks for the domain apps' endpoints: scope applied once, writes through
+services, foreign keys checked against what the user may edit, Chinese schema texts.
+
+This module depends only on DRF, drf-spectacular and ``core``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.services import save_instance
+
+V = TypeVar("V", bound=type)
+
+# Actions that change a row: they start from ``editable_by``, so a row the user may
+# see but not change answers 404 like one that does not exist.
+EDIT_ACTIONS = frozenset({"update", "partial_update"})
+
+
+class ScopedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and change rows in the user's scope. Nothing is deleted
+    (rows are deactivated with ``is_active``), so DELETE answers 405.
+
+    ``queryset`` carries the joins the serializer needs; scope is added per request.
+    ``create_parent`` is the model a new row hangs from (a street for a community):
+    users who may edit no such row get 403 on create, and the serializer checks the
+    chosen parent against the same scope.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_parent: type[models.Model] | None = None
+    edit_actions: frozenset[str] = EDIT_ACTIONS
+
+    def get_queryset(self) -> models.QuerySet:
+        qs: Any = super().get_queryset()
+        user = self.request.user
+        return qs.editable_by(user) if self.action in self.edit_actions else qs.visible_to(user)
+
+    def can_create(self) -> bool:
+        if self.create_parent is None:
+            return False
+        manager: Any = self.create_parent._default_manager
+        return manager.editable_by(self.request.user).exists()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not self.can_create():
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key by id, limited to the rows of ``model`` in the user's scope
+    (``editable_by`` by default, or ``visible_to``). An id outside the scope is
+    rejected like an unknown one; keeping the current value is always allowed."""
+
+    default_error_messages = {
+        "out_of_scope": _("所选{label}不存在或不在您的管理范围内"),
+        "incorrect_type": _("应为编号（整数），收到的是 {data_type}"),
+    }
+
+    def __init__(self, *, model: type[models.Model], scope: str = "editable_by", **kwargs: Any):
+        self.model = model
+        self.scope = scope
+        super().__init__(**kwargs)
+        if not self.read_only:
+            # Only for the schema (the id type); get_queryset() decides the rows.
+            self.queryset = model._default_manager.none()
+
+    def bind(self, field_name: str, parent: Any) -> None:
+        if self.label is None:
+            # The foreign key's own name ("律所"), else the related model's.
+            try:
+                field = parent.Meta.model._meta.get_field(self.source or field_name)
+                self.label = field.verbose_name
+            except (AttributeError, FieldDoesNotExist):
+                self.label = self.model._meta.verbose_name
+        super().bind(field_name, parent)
+
+    def get_queryset(self) -> models.QuerySet:
+        request = self.context.get("request")
+        manager: Any = self.model._default_manager
+        return getattr(manager, self.scope)(getattr(request, "user", None))
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        instance = getattr(self.parent, "instance", None)
+        current = getattr(instance, str(self.source), None) if instance is not None else None
+        if current is not None and str(current.pk) == str(data).strip():
+            return current
+        try:
+            return self.get_queryset().get(pk=data)
+        except (ObjectDoesNotExist, ValueError, TypeError):
+            self.fail("out_of_scope", label=self.model._meta.verbose_name)
+
+
+class ServiceModelSerializer(serializers.ModelSerializer):
+    """Writes through ``core.services.save_instance`` (validated, scope-checked,
+    audited) instead of ``.save()``; apps with their own services override
+    ``create`` / ``update`` to call them."""
+
+    @property
+    def actor(self) -> Any:
+        return self.context["request"].user
+
+    def get_validators(self) -> list[Any]:
+        # Uniqueness across fields is checked by the model's full_clean, whose message
+        # names the fields by their Chinese labels (DRF's names them by attribute).
+        return []
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        model: Any = self.Meta.model
+        return save_instance(actor=self.actor, instance=model(**validated_data))
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return save_instance(actor=self.actor, instance=instance, fields=list(validated_data))
+
+
+def crud_schema(noun: str, tag: str, description: str, *, read_only: bool = False) -> Callable:
+    """Chinese tag, summaries and description for a viewset's standard actions."""
+    summaries = {"list": f"{noun}列表", "retrieve": f"{noun}详情"}
+    if not read_only:
+        summaries |= {
+            "create": f"新建{noun}",
+            "update": f"修改{noun}",
+            "partial_update": f"修改{noun}（部分字段）",
+        }
+
+    def decorate(viewset: V) -> V:
+        viewset = extend_schema(tags=[tag])(viewset)
+        return extend_schema_view(
+            **{
+                action: extend_schema(summary=summary, description=description)
+                for action, summary in summaries.items()
+            }
+        )(viewset)
+
+    return decorate
