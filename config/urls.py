@@ -1,8 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import views
+
 urlpatterns = [
-    path("", include("core.urls")),
+    # The portal and the workspace gather every app, so they live at the top.
+    path("", views.portal, name="portal"),
+    path("workspace/", views.workspace, name="workspace"),
+    path("care-mode/", views.toggle_care_mode, name="care_mode"),
+    path("logs/operations/", views.operation_log, name="operation_log"),
+    path("logs/logins/", views.login_log, name="login_log"),
     path("accounts/", include("accounts.urls")),
     path("regions/", include("regions.urls")),
     path("firms/", include("firms.urls")),

@@ -207,6 +207,9 @@ class FirmAdmin(AuditedModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.firm}"
 
+    def audit_district_id(self) -> int | None:
+        return LawFirm.objects.filter(pk=self.firm_id).values_list("district_id", flat=True).first()
+
 
 class GuidanceGroupMember(AuditedModel):
     """A member of the district's 律师工作指导小组 (senior lawyers)."""

@@ -1,91 +1,27 @@
-"""Forms of the region pages, and two small helpers the page forms share."""
+"""Forms of the region pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters import FilterSet
 
-from core.validators import normalize_code, normalize_phone
+from core.forms import (  # noqa: F401  (re-exported for older imports)
+    BootstrapFormMixin,
+    OptionalPhoneField,
+    bootstrap,
+    page_filter,
+    run_service,
+)
+from core.validators import normalize_code
 from regions.models import Community, DistrictSettings, ResidentProfile, Street, StudioMember
 
 
-def bootstrap(form: forms.BaseForm) -> None:
-    """Give every widget its Bootstrap class (templates/includes/form_fields.html renders
-    widgets as they are; single check boxes are styled there)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            continue
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            css = "check-list"  # on the wrapper and each box; styled in site.css
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class BootstrapFormMixin:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        bootstrap(self)  # type: ignore[arg-type]
-
-
-def page_filter(
-    filterset_class: type[FilterSet], request: Any, queryset: QuerySet, fields: list[str]
-) -> FilterSet:
-    """A shared FilterSet (filters.py) for a list page: Bootstrap widgets, Chinese
-    "any" choices, and ``page_fields``, the fields the page shows. Invalid values are
-    shown with their error and ignored."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    bootstrap(filterset.form)
-    for field in filterset.form.fields.values():
-        if isinstance(field.widget, forms.NullBooleanSelect):
-            field.widget.choices = [("unknown", _("不限")), ("true", _("是")), ("false", _("否"))]
-        elif isinstance(field, forms.ModelChoiceField):
-            field.empty_label = _("全部")
-    filterset.page_fields = [filterset.form[name] for name in fields]
-    return filterset
-
-
-class OptionalPhoneField(forms.CharField):
-    """A mobile number typed as people type it (spaces, +86); checked by the model."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("手机号"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "tel"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        return normalize_phone(value) if value else ""
-
-
-def run_service(form: forms.BaseForm, write: Callable[[], object]) -> bool:
-    """Call a service; a ValidationError it raises becomes form errors (False)."""
-    try:
-        write()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return False
-    return True
-
-
 def public_communities() -> QuerySet[Community]:
-    """Communities shown to the public (active, in an active street)."""
-    return Community.objects.filter(is_active=True, street__is_active=True)
+    """Communities shown to the public (see CommunityQuerySet.public)."""
+    return Community.objects.public()
 
 
 class CommunityForm(BootstrapFormMixin, forms.ModelForm):

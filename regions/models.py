@@ -218,6 +218,13 @@ class StudioMember(AuditedModel):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    def audit_district_id(self) -> int | None:
+        return (
+            Community.objects.filter(pk=self.community_id)
+            .values_list("street__district_id", flat=True)
+            .first()
+        )
+
 
 class RegionRole(AuditedModel):
     """A staff member bound to a level of the region tree: a bureau admin to a district,
@@ -345,6 +352,15 @@ class ResidentProfile(AuditedModel):
     business_name = models.CharField(_("企业名称"), max_length=100, blank=True)
 
     objects = ResidentProfileQuerySet.as_manager()
+
+    def audit_district_id(self) -> int | None:
+        if self.community_id is None:
+            return None
+        return (
+            Community.objects.filter(pk=self.community_id)
+            .values_list("street__district_id", flat=True)
+            .first()
+        )
 
     class Meta:
         verbose_name = _("居民档案")

@@ -74,6 +74,10 @@ class CommunityQuerySet(ScopedQuerySet):
             _ids("pk", p.ids(Role.COMMUNITY_STAFF)),
         )
 
+    def public(self) -> ScopedQuerySet:
+        """Communities shown to the public: active, in an active street."""
+        return self.filter(is_active=True, street__is_active=True)
+
 
 class CommunityChildQuerySet(ScopedQuerySet):
     """Rows that belong to one community (studio members): scope follows it."""

@@ -23,12 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from core.forms import BootstrapFormMixin
 from core.masking import mask_phone
 from core.models import LoginLog, OperationLog
 from core.scope import RoleBinding, get_principal
 from core.workspace import panels_for
 from firms.models import LawFirm, Lawyer
-from regions.forms import BootstrapFormMixin, HomeCommunityForm, public_communities
+from regions.forms import HomeCommunityForm, public_communities
 from regions.models import Community, District, Street, StudioMember
 
 PAGE_SIZE = 20
