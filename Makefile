@@ -20,7 +20,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --once
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py demo_logins
+	$(PY) manage.py demo_logins --base-url http://$(HOST):$(PORT)
 	@# The job scheduler runs beside the web server and stops with it.
 	$(PY) manage.py run_scheduler & SCHED=$$!; \
 	trap 'kill $$SCHED 2>/dev/null' EXIT INT TERM; \

@@ -1,0 +1,155 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against the live server.
+
+Playwright's sync API runs an event loop in this thread, and Django refuses database
+access while one runs; so the data is built before the browser starts (a test asks for
+``world_live`` or ``demo_live`` before ``browser``: pytest sets up same-scope fixtures
+in the order they are requested), and the browser is closed before the database is
+flushed. Screenshots go to test-artifacts/ (not committed); the ones in
+docs/screenshots/ were copied from there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from core.testing import PASSWORD, World, build_world
+
+pytestmark = [pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+MOBILE = {"width": 375, "height": 812}
+
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright  # noqa: E402
+
+ROLES = [
+    ("bureau_admin", "区司法局管理员"),
+    ("street_staff_a", "司法所工作人员"),
+    ("community_staff_a1", "社区工作人员"),
+    ("firm_admin_f", "律所管理员"),
+    ("lawyer_f", "律师"),
+    ("resident", "居民"),
+]
+
+
+@pytest.fixture
+def world_live(transactional_db: None, live_server: object) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def demo_live(transactional_db: None, live_server: object) -> None:
+    call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def browser(live_server: object) -> Iterator[Browser]:
+    # No skip: without Chromium the test fails and says how to get it (.ci/run installs it).
+    assert CHROMIUM.exists(), "需要 Debian 的 Chromium：apt-get install chromium fonts-noto-cjk"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-component-update",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser: Browser, **options: object) -> Page:
+    context = browser.new_context(locale="zh-CN", **options)  # type: ignore[arg-type]
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def sign_in(page: Page, base: str, phone: str, password: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("手机号").fill(phone)
+    page.get_by_label("密码").fill(password)
+    page.locator("main").get_by_role("button", name="登录").click()
+
+
+def role_heading(page: Page, label: str) -> Locator:
+    """A heading in the workspace that starts with the role label as a whole word
+    ("律师 · …" but not "律所管理员" or "律师事务所")."""
+    return page.locator("main").get_by_role("heading", name=re.compile(rf"^{label}(\s|·|$)"))
+
+
+@pytest.mark.parametrize(("persona", "label"), ROLES, ids=[r[0] for r in ROLES])
+def test_each_role_signs_in_and_sees_its_workspace(
+    world_live: World, browser: Browser, live_server: object, persona: str, label: str
+) -> None:
+    user = world_live.personas()[persona]
+    page = new_page(browser, viewport={"width": 1280, "height": 800})
+    sign_in(page, str(live_server), user.phone, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/workspace/$"))
+    expect(page.get_by_role("heading", name="我的工作台")).to_be_visible()
+    expect(role_heading(page, label)).to_be_visible()
+
+
+def test_demo_bureau_admin_signs_in_with_the_demo_password(
+    demo_live: None, browser: Browser, live_server: object
+) -> None:
+    from regions.demo import DEMO_PASSWORD
+
+    page = new_page(browser, viewport={"width": 1280, "height": 800})
+    sign_in(page, str(live_server), "13800000001", DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/workspace/$"))
+    expect(page.get_by_role("heading", name="我的工作台")).to_be_visible()
+    expect(role_heading(page, "区司法局管理员")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "workspace-bureau.png", full_page=True)
+
+
+def test_wrong_password_and_anonymous_workspace(
+    world_live: World, browser: Browser, live_server: object
+) -> None:
+    page = new_page(browser)
+    page.goto(f"{live_server}/workspace/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/workspace/$"))
+    sign_in(page, str(live_server), world_live.resident.phone, "not-the-password")
+    expect(page.get_by_role("alert").filter(has_text="手机号或密码不正确")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    page.screenshot(path=ARTIFACTS / "login-error.png")
+
+
+def test_mobile_portal_login_and_care_mode(
+    demo_live: None, browser: Browser, live_server: object
+) -> None:
+    page = new_page(browser, viewport=MOBILE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server}/")
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+    page.screenshot(path=ARTIFACTS / "portal-mobile.png")
+    page.screenshot(path=ARTIFACTS / "portal-mobile-full.png", full_page=True)
+
+    page.goto(f"{live_server}/accounts/login/")
+    expect(page.get_by_role("heading", name="登录尚法云")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+    page.screenshot(path=ARTIFACTS / "login-mobile.png")
+
+    # 关怀模式 sits in the collapsed menu on a phone: open the menu, then switch it on.
+    page.goto(f"{live_server}/")
+    expect(page.locator("body")).not_to_have_class(re.compile("care-mode"))
+    page.get_by_role("button", name="展开菜单").click()
+    page.get_by_role("button", name="关怀模式", exact=True).click()
+    expect(page.locator("body")).to_have_class(re.compile("care-mode"))
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 20  # larger text than the 16px default
+    page.screenshot(path=ARTIFACTS / "care-mode-mobile.png")
+    page.get_by_role("button", name="展开菜单").click()
+    page.get_by_role("button", name="退出关怀模式").click()
+    expect(page.locator("body")).not_to_have_class(re.compile("care-mode"))
