@@ -52,6 +52,13 @@ class Pairing(AuditedModel):
     def is_active(self) -> bool:
         return self.end_date is None
 
+    def audit_district_id(self) -> int | None:
+        return (
+            Community.objects.filter(pk=self.community_id)
+            .values_list("street__district_id", flat=True)
+            .first()
+        )
+
 
 class Liaison(AuditedModel):
     """A liaison lawyer (联络员) of the paired firm. ``slot`` (1 or 2) makes "at most two
@@ -92,6 +99,17 @@ class Liaison(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.lawyer}（{self.pairing.community}联络员）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+    def audit_district_id(self) -> int | None:
+        return (
+            Pairing.objects.filter(pk=self.pairing_id)
+            .values_list("community__street__district_id", flat=True)
+            .first()
+        )
 
 
 class HonoraryPost(AuditedModel):
@@ -143,3 +161,26 @@ class HonoraryPost(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.lawyer} · {self.get_kind_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+    @property
+    def place(self) -> Community | Street | None:
+        return self.community or self.street
+
+    def audit_district_id(self) -> int | None:
+        if self.street_id is not None:
+            return (
+                Street.objects.filter(pk=self.street_id)
+                .values_list("district_id", flat=True)
+                .first()
+            )
+        if self.community_id is not None:
+            return (
+                Community.objects.filter(pk=self.community_id)
+                .values_list("street__district_id", flat=True)
+                .first()
+            )
+        return None

@@ -1,7 +1,9 @@
 """Scope of pairings, liaisons and honorary posts (the only place it is decided).
 
-Read: everyone working in the district (bureau, 司法所 and community staff of the
-place, the firm's people); residents read the public card instead. Edit: the bureau.
+Read: the bureau its district; 司法所 staff their street; community staff their
+community; a firm's admins and lawyers the pairings of their firm (and the liaisons
+and posts that go with them). Residents read the public card instead. Edit: the bureau
+of the district.
 """
 
 from __future__ import annotations
@@ -9,14 +11,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
 from core.scope import ScopedQuerySet, filter_any, get_principal
+from regions.models import Community
 
 
 def _in(lookup: str, ids: set[int]) -> Q | None:
     return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+
+
+def bureau_district_ids(user: Any) -> set[int] | None:
+    """Districts whose pairings the user may change; None means every district
+    (superusers)."""
+    p = get_principal(user)
+    return None if p.is_superuser else p.ids(Role.BUREAU_ADMIN)
 
 
 class _CommunityScoped(ScopedQuerySet):
@@ -64,20 +74,60 @@ class LiaisonQuerySet(_CommunityScoped):
 
 
 class HonoraryPostQuerySet(ScopedQuerySet):
+    """A post belongs to a place (a community, or a street's 司法所): scope follows the
+    place, and the firm's people see the posts their lawyers hold."""
+
     def visible_to(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
+        bureau, streets = p.ids(Role.BUREAU_ADMIN), p.ids(Role.STREET_STAFF)
         return filter_any(
             self,
-            _in("lawyer__firm__district_id", p.district_ids),
+            _in("community__street__district_id", bureau),
+            _in("street__district_id", bureau),
+            _in("community__street_id", streets),
+            _in("street_id", streets),
+            _in("community_id", p.ids(Role.COMMUNITY_STAFF)),
+            _in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)))
+        bureau = p.ids(Role.BUREAU_ADMIN)
+        return filter_any(
+            self, _in("community__street__district_id", bureau), _in("street__district_id", bureau)
+        )
 
     def active(self) -> HonoraryPostQuerySet:
         return self.filter(end_date__isnull=True)
+
+
+def communities_in_scope(user: Any) -> QuerySet[Community]:
+    """Communities whose pairing pages the user may read: those of their area (bureau,
+    司法所, community staff) and those their firm is or was paired with."""
+    from pairing.models import Pairing  # the models module imports this one
+
+    p = get_principal(user)
+    if p.is_superuser:
+        return Community.objects.all()
+    firms = p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+    return filter_any(
+        Community.objects.all(),
+        _in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
+        _in("street_id", p.ids(Role.STREET_STAFF)),
+        _in("pk", p.ids(Role.COMMUNITY_STAFF)),
+        Q(pk__in=Pairing.objects.filter(firm_id__in=sorted(firms)).values("community_id"))
+        if firms
+        else None,
+    )
+
+
+def communities_editable_by(user: Any) -> QuerySet[Community]:
+    """Communities the user may pair and unpair (the bureau's district)."""
+    districts = bureau_district_ids(user)
+    if districts is None:
+        return Community.objects.all()
+    return Community.objects.filter(street__district_id__in=sorted(districts))
