@@ -1,3 +1,852 @@
-from django.urls import URLPattern
+"""Pages of online consultation: asking (also on a resident's behalf), the thread,
+the lawyers' queue and conflict check, the directory and paid services, the
+knowledge base, duty shifts, and the bureau's board and roster.
 
-urlpatterns: list[URLPattern] = []
+Every page starts from ``visible_to``; rows outside the user's scope answer 404."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from consultations import knowledge, quotes, roster, services
+from consultations.choices import (
+    LIVE_ASSIGNMENT,
+    AssignmentReason,
+    AssignmentStatus,
+    QuestionStatus,
+    ServiceStatus,
+    ShiftStatus,
+    SwapStatus,
+)
+from consultations.forms import (
+    AskForm,
+    AssistForm,
+    CloseForm,
+    DecisionForm,
+    DeclineForm,
+    DirectoryForm,
+    HandoverForm,
+    QuoteForm,
+    ReplyForm,
+    SearchForm,
+    ServiceRequestForm,
+    SwapForm,
+    UnavailableForm,
+    parse_month,
+)
+from consultations.models import (
+    DutyShift,
+    DutySwapRequest,
+    KnowledgeEntry,
+    Notice,
+    Question,
+    QuestionAssignment,
+    QuestionAttachment,
+    ServiceRequest,
+)
+from consultations.querysets import can_read_text
+from core.excel import xlsx_response
+from core.scope import get_principal
+from firms.models import Lawyer
+from pairing.models import Pairing
+from regions.forms import run_service
+from regions.models import Community, District
+
+PAGE_SIZE = 20
+SUGGESTIONS = 5
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _mark_access(user: Any, rows: Any) -> None:
+    for q in rows:
+        q.readable = can_read_text(user, q)
+
+
+def _list_rows(qs: QuerySet[Question], user: Any) -> QuerySet[Question]:
+    return (
+        qs.with_access(user)  # type: ignore[attr-defined]
+        .select_related("category", "community", "first_reply_lawyer")
+        .order_by("-posted_at", "-id")
+    )
+
+
+# --- residents: ask, my questions, the thread --------------------------------------------
+
+
+def _draft(form: AskForm) -> services.Draft:
+    data = form.cleaned_data
+    return services.Draft(
+        community=data["community"],
+        category=data["category"],
+        text=data["text"],
+        is_public=data["is_public"],
+        parties=data["parties"],
+        chosen_lawyer=data.get("chosen_lawyer"),
+        attachments=data["attachments"],
+    )
+
+
+@login_required
+def ask(request: HttpRequest) -> HttpResponse:
+    profile = getattr(request.user, "resident_profile", None)
+    lawyer_id = request.GET.get("lawyer", "")
+    initial = {
+        "community": profile.community_id if profile else None,
+        "chosen_lawyer": lawyer_id if lawyer_id.isdigit() else None,
+    }
+    form = AskForm(request.POST or None, request.FILES or None, initial=initial)
+    chosen = None
+    if lawyer_id.isdigit():
+        chosen = Lawyer.objects.public().select_related("firm").filter(pk=lawyer_id).first()
+    if request.method == "POST" and form.is_valid():
+        result: dict[str, Any] = {}
+
+        def write() -> None:
+            result["q"], result["created"] = services.post_question(
+                actor=request.user,  # type: ignore[arg-type]
+                draft=_draft(form),
+            )
+
+        if run_service(form, write):
+            if result["created"]:
+                messages.success(
+                    request, _("咨询已提交，编号 %(no)s") % {"no": result["q"].case_number}
+                )
+            else:
+                messages.info(request, _("相同的问题刚刚已提交过，无需重复提交"))
+            return redirect("consultations:question_detail", result["q"].pk)
+    return render(request, "consultations/ask.html", {"form": form, "chosen": chosen})
+
+
+@login_required
+def assist(request: HttpRequest) -> HttpResponse:
+    """Assisted filing by community (or 司法所) staff, for a resident who cannot."""
+    p = get_principal(request.user)
+    communities = Community.objects.filter(
+        Q(pk__in=p.ids(Role.COMMUNITY_STAFF)) | Q(street_id__in=p.ids(Role.STREET_STAFF)),
+        is_active=True,
+    )
+    if not communities.exists():
+        raise Http404
+    form = AssistForm(request.POST or None, request.FILES or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        result: dict[str, Any] = {}
+
+        def write() -> None:
+            result["q"], result["created"] = services.file_for_resident(
+                actor=request.user,  # type: ignore[arg-type]
+                draft=_draft(form),
+                resident_name=form.cleaned_data["resident_name"],
+                resident_phone=form.cleaned_data["resident_phone"],
+            )
+
+        if run_service(form, write):
+            messages.success(
+                request,
+                _("已代居民提交咨询，编号 %(no)s；律师答复后请回访居民")
+                % {"no": result["q"].case_number},
+            )
+            return redirect("consultations:question_detail", result["q"].pk)
+    return render(request, "consultations/assist.html", {"form": form})
+
+
+def suggest(request: HttpRequest) -> HttpResponse:
+    """htmx: the knowledge entries most like the draft being typed."""
+    text = request.GET.get("text", "")[:500]
+    entries = knowledge.search(KnowledgeEntry.objects.visible_to(request.user), text)[:SUGGESTIONS]
+    return render(request, "consultations/includes/suggestions.html", {"entries": entries})
+
+
+@login_required
+def my_questions(request: HttpRequest) -> HttpResponse:
+    qs = _list_rows(
+        Question.objects.visible_to(request.user).filter(asker=request.user), request.user
+    )
+    page = _page(request, qs)
+    _mark_access(request.user, page)
+    return render(request, "consultations/my_questions.html", {"page_obj": page})
+
+
+def _question(request: HttpRequest, pk: int) -> Question:
+    qs = Question.objects.visible_to(request.user).with_access(request.user)  # type: ignore[attr-defined]
+    return get_object_or_404(qs.select_related("category", "community", "asker", "filed_by"), pk=pk)
+
+
+@login_required
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    q = _question(request, pk)
+    readable = can_read_text(user, q)
+    mine = getattr(q, "my_status", None)
+    own = user.pk in (q.asker_id, q.filed_by_id)
+    assignments = list(q.assignments.select_related("lawyer__firm", "handed_to").order_by("id"))
+    colleagues = Lawyer.objects.none()
+    if mine == AssignmentStatus.ACTIVE:
+        my_lawyer = next(
+            a.lawyer for a in assignments if a.lawyer_id in get_principal(user).ids(Role.LAWYER)
+        )
+        taken = [a.lawyer_id for a in assignments]
+        colleagues = Lawyer.objects.filter(firm_id=my_lawyer.firm_id, is_active=True).exclude(
+            pk__in=taken
+        )
+    on_duty = roster.on_duty_today(user).filter(district_id=q.district_id).exists()
+    context = {
+        "q": q,
+        "readable": readable,
+        "own": own,
+        "my_status": mine,
+        "assignments": assignments,
+        "replies": q.replies.select_related("lawyer").order_by("posted_at", "id")
+        if readable
+        else [],
+        "attachments": q.attachments.all() if readable else [],
+        "reply_form": ReplyForm()
+        if q.status != QuestionStatus.CLOSED and (own or mine == AssignmentStatus.ACTIVE)
+        else None,
+        "close_form": CloseForm() if own and q.status != QuestionStatus.CLOSED else None,
+        "decline_form": DeclineForm() if mine == AssignmentStatus.PENDING else None,
+        "handover_form": HandoverForm(colleagues=colleagues)
+        if mine == AssignmentStatus.ACTIVE and q.status != QuestionStatus.CLOSED
+        else None,
+        "can_take": on_duty and mine is None and q.status != QuestionStatus.CLOSED,
+        "show_contact": own
+        or get_principal(user).has(Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN),
+    }
+    return render(request, "consultations/question_detail.html", context)
+
+
+def _act(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
+    q = _question(request, pk)
+    try:
+        action(q)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, success)
+    return redirect("consultations:question_detail", q.pk)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReplyForm(request.POST)
+    text = form.data.get("text", "")
+    return _act(
+        request,
+        pk,
+        lambda q: services.post_reply(actor=request.user, question=q, text=text),  # type: ignore[arg-type]
+        _("回复已发送"),
+    )
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请为律师的解答打分（1–5 分）"))
+        return redirect("consultations:question_detail", pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda q: services.close_question(
+            actor=request.user,  # type: ignore[arg-type]
+            question=q,
+            rating=data["rating"],
+            comment=data["comment"],
+        ),
+        _("咨询已结束，感谢您的评价"),
+    )
+
+
+@login_required
+@require_POST
+def conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """The conflict check: confirm (then read) or decline (the question passes on)."""
+    user: Any = request.user
+    if request.POST.get("decision") == "confirm":
+        return _act(
+            request,
+            pk,
+            lambda q: services.confirm_no_conflict(actor=user, question=q),
+            _("已确认无利益冲突，现在可以查看咨询内容"),
+        )
+    note = request.POST.get("note", "")
+    response = _act(
+        request,
+        pk,
+        lambda q: services.decline_for_conflict(actor=user, question=q, note=note),
+        _("已回避，咨询已转给其他律师"),
+    )
+    if Question.objects.visible_to(user).filter(pk=pk).exists():
+        return response
+    return redirect("consultations:queue")
+
+
+@login_required
+@require_POST
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    q = _question(request, pk)
+    colleagues = Lawyer.objects.filter(
+        firm_id__in=get_principal(user).parent_ids(Role.LAWYER), is_active=True
+    )
+    form = HandoverForm(request.POST, colleagues=colleagues)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect("consultations:question_detail", q.pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda q: services.hand_over(
+            actor=user, question=q, to_lawyer=data["to_lawyer"], reason=data["reason"]
+        ),
+        _("已转交给 %(name)s") % {"name": data["to_lawyer"].name},
+    )
+
+
+@login_required
+@require_POST
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    return _act(
+        request, pk, lambda q: services.take_from_pool(actor=user, question=q), _("已接手该咨询")
+    )
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    att = get_object_or_404(
+        QuestionAttachment.objects.visible_to(request.user).select_related("question"), pk=pk
+    )
+    q = Question.objects.with_access(request.user).get(pk=att.question_id)  # type: ignore[attr-defined]
+    if not can_read_text(request.user, q):
+        raise Http404
+    return FileResponse(
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=att.original_name,
+        content_type=att.content_type,
+    )
+
+
+# --- lawyers: the queue ----------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not get_principal(user).ids(Role.LAWYER):
+        raise Http404
+    base = _list_rows(Question.objects.visible_to(user), user).exclude(status=QuestionStatus.CLOSED)
+    mine = base.filter(Q(my_status__in=LIVE_ASSIGNMENT)).order_by("reply_deadline", "id")
+    page = _page(request, mine)
+    _mark_access(user, page)
+    pool: list[Question] = []
+    if roster.on_duty_today(user).exists():
+        pooled = QuestionAssignment.objects.filter(
+            reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED]
+        ).values("question_id")
+        pool = list(
+            base.filter(
+                Q(my_status__isnull=True), first_replied_at__isnull=True, pk__in=pooled
+            ).order_by("reply_deadline", "id")[:PAGE_SIZE]
+        )
+        _mark_access(user, pool)
+    return render(request, "consultations/queue.html", {"page_obj": page, "pool": pool})
+
+
+# --- staff: the list of questions in scope -------------------------------------------------
+
+
+@login_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    p = get_principal(user)
+    if not (
+        p.is_superuser
+        or p.has(
+            Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN, Role.FIRM_ADMIN, Role.LAWYER
+        )
+    ):
+        raise Http404
+    qs = _list_rows(Question.objects.visible_to(user), user)
+    status = request.GET.get("status", "")
+    if status == "overdue":
+        qs = qs.filter(services.overdue_q(timezone.now()))
+    elif status in QuestionStatus.values:
+        qs = qs.filter(status=status)
+    page = _page(request, qs)
+    _mark_access(user, page)
+    return render(
+        request,
+        "consultations/question_list.html",
+        {"page_obj": page, "status": status, "statuses": QuestionStatus.choices},
+    )
+
+
+# --- the directory and paid services -----------------------------------------------------------
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET or None)
+    data = form.data_or_empty()
+    qs = (
+        Lawyer.objects.public()
+        .select_related("firm")
+        .prefetch_related("specialties")
+        .annotate(
+            rating=Avg("first_replies__rating"),
+            rated=Count("first_replies", filter=Q(first_replies__rating__isnull=False)),
+        )
+        .order_by("firm__name", "name")
+    )
+    if data.get("specialty"):
+        qs = qs.filter(specialties=data["specialty"])
+    if data.get("firm"):
+        qs = qs.filter(firm=data["firm"])
+    if data.get("community"):
+        qs = qs.filter(
+            firm_id__in=Pairing.objects.active()
+            .filter(community=data["community"])
+            .values("firm_id")
+        )
+    if data.get("min_rating"):
+        qs = qs.filter(rating__gte=data["min_rating"])
+    return render(
+        request, "consultations/directory.html", {"form": form, "page_obj": _page(request, qs)}
+    )
+
+
+def lawyer_page(request: HttpRequest, pk: int) -> HttpResponse:
+    lawyer = get_object_or_404(
+        Lawyer.objects.public()
+        .select_related("firm")
+        .prefetch_related("specialties")
+        .annotate(
+            rating=Avg("first_replies__rating"),
+            rated=Count("first_replies", filter=Q(first_replies__rating__isnull=False)),
+        ),
+        pk=pk,
+    )
+    communities = Community.objects.filter(
+        pk__in=Pairing.objects.active().filter(firm_id=lawyer.firm_id).values("community_id")
+    ).order_by("name")
+    return render(
+        request, "consultations/lawyer.html", {"lawyer": lawyer, "communities": communities}
+    )
+
+
+@login_required
+def service_new(request: HttpRequest, lawyer_pk: int) -> HttpResponse:
+    lawyer = get_object_or_404(
+        Lawyer.objects.public().select_related("firm__district"), pk=lawyer_pk
+    )
+    form = ServiceRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result: dict[str, ServiceRequest] = {}
+
+        def write() -> None:
+            result["r"] = quotes.request_service(
+                actor=request.user,  # type: ignore[arg-type]
+                lawyer=lawyer,
+                description=form.cleaned_data["description"],
+            )
+
+        if run_service(form, write):
+            messages.success(request, _("申请已提交，律师会按公开的收费标准书面报价"))
+            return redirect("consultations:service_detail", result["r"].pk)
+    return render(request, "consultations/service_new.html", {"form": form, "lawyer": lawyer})
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        ServiceRequest.objects.visible_to(request.user)
+        .select_related("lawyer__firm", "resident")
+        .order_by("-created_at", "-id")
+    )
+    return render(request, "consultations/service_list.html", {"page_obj": _page(request, qs)})
+
+
+@login_required
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    r = get_object_or_404(
+        ServiceRequest.objects.visible_to(user).select_related("lawyer__firm", "resident"), pk=pk
+    )
+    is_lawyer = r.lawyer_id in get_principal(user).ids(Role.LAWYER)
+    quote_form = (
+        QuoteForm(request.POST or None)
+        if is_lawyer and r.status == ServiceStatus.REQUESTED
+        else None
+    )
+    if request.method == "POST":
+        if quote_form is None:
+            raise Http404
+        if quote_form.is_valid():
+            data = quote_form.cleaned_data
+            if run_service(
+                quote_form,
+                lambda: quotes.quote(
+                    actor=user, request=r, fee=data["quote_fee"], scope=data["quote_scope"]
+                ),
+            ):
+                messages.success(request, _("报价已发送给居民"))
+                return redirect("consultations:service_detail", r.pk)
+    context = {
+        "r": r,
+        "quote_form": quote_form,
+        "decision_form": DecisionForm()
+        if r.resident_id == user.pk and r.status == ServiceStatus.QUOTED
+        else None,
+    }
+    return render(request, "consultations/service_detail.html", context)
+
+
+@login_required
+@require_POST
+def service_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    r = get_object_or_404(ServiceRequest.objects.visible_to(user), pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        quotes.decide(actor=user, request=r, accept=accept, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("已接受报价") if accept else _("已谢绝报价"))
+    return redirect("consultations:service_detail", r.pk)
+
+
+# --- the knowledge base and notices ----------------------------------------------------------
+
+
+def knowledge_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    entries = KnowledgeEntry.objects.visible_to(request.user).select_related("category")
+    qs = knowledge.search(entries, text) if text else entries.order_by("-published_at", "-id")
+    return render(
+        request,
+        "consultations/knowledge.html",
+        {"form": form, "page_obj": _page(request, qs), "text": text},
+    )
+
+
+def knowledge_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(
+        KnowledgeEntry.objects.visible_to(request.user).select_related("category"), pk=pk
+    )
+    return render(request, "consultations/knowledge_entry.html", {"entry": entry})
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        Notice.objects.visible_to(request.user).unread().update(read_at=timezone.now())  # type: ignore[attr-defined]
+        return redirect("consultations:notices")
+    qs = Notice.objects.visible_to(request.user).order_by("-created_at", "-id")
+    return render(request, "consultations/notices.html", {"page_obj": _page(request, qs)})
+
+
+# --- duty: a lawyer's shifts ----------------------------------------------------------------
+
+
+def _own_lawyer(user: Any) -> Lawyer:
+    lawyer = (
+        Lawyer.objects.filter(pk__in=get_principal(user).ids(Role.LAWYER))
+        .select_related("firm")
+        .first()
+    )
+    if lawyer is None:
+        raise Http404
+    return lawyer
+
+
+@login_required
+def my_duty(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    lawyer = _own_lawyer(user)
+    today = timezone.localdate()
+    shifts = DutyShift.objects.visible_to(user).filter(lawyer=lawyer).order_by("-date")
+    upcoming = shifts.filter(date__gte=today, status=ShiftStatus.SCHEDULED).order_by("date")
+    colleagues = (
+        roster.volunteers(lawyer.firm.district_id)
+        .exclude(pk=lawyer.pk)
+        .select_related("firm")
+        .order_by("name")
+    )
+    swap_form = SwapForm(request.POST or None, shifts=upcoming, lawyers=colleagues)
+    unavailable_form = UnavailableForm(request.POST or None, prefix="u")
+    if request.method == "POST":
+        if "u-date" in request.POST:
+            if unavailable_form.is_valid() and run_service(
+                unavailable_form,
+                lambda: roster.mark_unavailable(
+                    actor=user,
+                    day=unavailable_form.cleaned_data["date"],
+                    reason=unavailable_form.cleaned_data["reason"],
+                ),
+            ):
+                messages.success(request, _("已登记不能值班的日期"))
+                return redirect("consultations:duty")
+        elif swap_form.is_valid():
+            data = swap_form.cleaned_data
+            if run_service(
+                swap_form,
+                lambda: roster.request_swap(
+                    actor=user,
+                    shift=data["shift"],
+                    to_lawyer=data["to_lawyer"],
+                    reason=data["reason"],
+                ),
+            ):
+                messages.success(request, _("换班申请已提交，等待区司法局审批"))
+                return redirect("consultations:duty")
+    context = {
+        "lawyer": lawyer,
+        "today": today,
+        "page_obj": _page(request, shifts),
+        "swap_form": swap_form,
+        "unavailable_form": unavailable_form,
+        "swaps": DutySwapRequest.objects.visible_to(user).select_related(
+            "shift", "to_lawyer", "requester"
+        )[:10],
+    }
+    return render(request, "consultations/duty.html", context)
+
+
+@login_required
+@require_POST
+def shift_check(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    shift = get_object_or_404(DutyShift.objects.visible_to(user), pk=pk)
+    action = roster.check_out if request.POST.get("action") == "out" else roster.check_in
+    try:
+        action(actor=user, shift=shift)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("已签退") if action is roster.check_out else _("已签到"))
+    return redirect("consultations:duty")
+
+
+# --- the bureau: board and roster ------------------------------------------------------------
+
+
+def _bureau_district(request: HttpRequest) -> District:
+    districts = District.objects.editable_by(request.user).order_by("code")
+    raw = request.GET.get("district", "")
+    district = districts.filter(pk=raw).first() if raw.isdigit() else districts.first()
+    if district is None:
+        raise Http404
+    return district
+
+
+def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def firm_rates(district: District, year: int, month: int, now: datetime) -> list[dict[str, Any]]:
+    """Per firm, for the questions posted in the month and routed to its lawyers (not
+    as an escalation, and not declined for a conflict): answered on time, late, and
+    still unanswered past the deadline; the on-time rate over those three."""
+    start, end = _month_bounds(year, month)
+    rows = (
+        QuestionAssignment.objects.filter(
+            question__district=district, question__posted_at__gte=start, question__posted_at__lt=end
+        )
+        .exclude(reason=AssignmentReason.ESCALATED)
+        .exclude(status=AssignmentStatus.DECLINED)
+        .values("lawyer__firm_id", "lawyer__firm__name")
+        .annotate(
+            total=Count("question", distinct=True),
+            on_time=Count("question", filter=Q(question__deadline_met=True), distinct=True),
+            late=Count("question", filter=Q(question__deadline_met=False), distinct=True),
+            overdue=Count(
+                "question",
+                filter=Q(question__first_replied_at__isnull=True, question__reply_deadline__lt=now),
+                distinct=True,
+            ),
+        )
+        .order_by("lawyer__firm__name")
+    )
+    result = []
+    for row in rows:
+        due = row["on_time"] + row["late"] + row["overdue"]
+        row["rate"] = round(100 * row["on_time"] / due, 1) if due else None
+        result.append(row)
+    return result
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    district = _bureau_district(request)
+    year, month = parse_month(request.GET.get("month"))
+    now = timezone.now()
+    start, end = _month_bounds(year, month)
+    district_qs = Question.objects.visible_to(request.user).filter(district=district)
+    overdue = (
+        district_qs.filter(services.overdue_q(now))
+        .select_related("category", "community")
+        .order_by("reply_deadline")
+    )
+    totals = district_qs.filter(posted_at__gte=start, posted_at__lt=end).aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(deadline_met=True)),
+        late=Count("pk", filter=Q(deadline_met=False)),
+        rated=Count("pk", filter=Q(rating__isnull=False)),
+        rating=Avg("rating"),
+    )
+    page = _page(request, overdue)
+    for q in page:
+        q.readable = True  # the bureau reads its district's questions
+    context = {
+        "district": district,
+        "month": f"{year:04d}-{month:02d}",
+        "page_obj": page,
+        "totals": totals,
+        "firms": firm_rates(district, year, month, now),
+        "short_days": roster.short_days(district, year, month),
+    }
+    return render(request, "consultations/board.html", context)
+
+
+@login_required
+def roster_page(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    district = _bureau_district(request)
+    year, month = parse_month(request.GET.get("month") or request.POST.get("month"))
+    if request.method == "POST":
+        try:
+            result = roster.generate_roster(actor=user, district=district, year=year, month=month)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("已生成 %(n)s 个班次") % {"n": result.created})
+            if result.short_days:
+                messages.warning(
+                    request,
+                    _("有 %(n)s 天符合条件的志愿律师不足：%(days)s")
+                    % {
+                        "n": len(result.short_days),
+                        "days": "、".join(f"{d.day}日" for d in result.short_days),
+                    },
+                )
+        return redirect(f"{request.path}?district={district.pk}&month={year:04d}-{month:02d}")
+    shifts = (
+        DutyShift.objects.visible_to(user)
+        .filter(district=district, date__year=year, date__month=month)
+        .select_related("lawyer__firm")
+        .order_by("date", "lawyer__name")
+    )
+    days: dict[date, list[DutyShift]] = {d: [] for d in roster.month_days(year, month)}
+    for s in shifts:
+        days[s.date].append(s)
+    swaps = (
+        DutySwapRequest.objects.editable_by(user)
+        .filter(status=SwapStatus.PENDING, shift__district=district)
+        .select_related("shift", "requester", "to_lawyer", "to_shift")
+        .order_by("shift__date")
+    )
+    context = {
+        "district": district,
+        "month": f"{year:04d}-{month:02d}",
+        "days": [(d, f"星期{roster.WEEKDAYS[d.weekday()]}", rows) for d, rows in days.items()],
+        "short": set(roster.short_days(district, year, month)),
+        "swaps": swaps,
+    }
+    return render(request, "consultations/roster.html", context)
+
+
+@login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    district = _bureau_district(request)
+    year, month = parse_month(request.GET.get("month"))
+    content = roster.export_roster(actor=request.user, district=district, year=year, month=month)  # type: ignore[arg-type]
+    return xlsx_response(content, f"值班表-{district.name}-{year:04d}{month:02d}.xlsx")
+
+
+@login_required
+@require_POST
+def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    swap = get_object_or_404(
+        DutySwapRequest.objects.editable_by(user).select_related("shift"), pk=pk
+    )
+    approve = request.POST.get("decision") == "approve"
+    try:
+        roster.decide_swap(
+            actor=user, swap=swap, approve=approve, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("已批准换班") if approve else _("已驳回换班申请"))
+    month = f"{swap.shift.date:%Y-%m}"
+    url = reverse("consultations:roster")
+    return redirect(f"{url}?district={swap.shift.district_id}&month={month}")
+
+
+urlpatterns = [
+    path("ask/", ask, name="ask"),
+    path("assist/", assist, name="assist"),
+    path("suggest/", suggest, name="suggest"),
+    path("mine/", my_questions, name="mine"),
+    path("questions/", question_list, name="question_list"),
+    path("questions/<int:pk>/", question_detail, name="question_detail"),
+    path("questions/<int:pk>/reply/", reply, name="reply"),
+    path("questions/<int:pk>/close/", close, name="close"),
+    path("questions/<int:pk>/conflict/", conflict, name="conflict"),
+    path("questions/<int:pk>/handover/", handover, name="handover"),
+    path("questions/<int:pk>/take/", take, name="take"),
+    path("attachments/<int:pk>/", attachment, name="attachment"),
+    path("queue/", queue, name="queue"),
+    path("lawyers/", directory, name="directory"),
+    path("lawyers/<int:pk>/", lawyer_page, name="lawyer"),
+    path("lawyers/<int:lawyer_pk>/service/", service_new, name="service_new"),
+    path("services/", service_list, name="service_list"),
+    path("services/<int:pk>/", service_detail, name="service_detail"),
+    path("services/<int:pk>/decide/", service_decide, name="service_decide"),
+    path("knowledge/", knowledge_search, name="knowledge"),
+    path("knowledge/<int:pk>/", knowledge_entry, name="knowledge_entry"),
+    path("notices/", notices, name="notices"),
+    path("duty/", my_duty, name="duty"),
+    path("duty/<int:pk>/check/", shift_check, name="shift_check"),
+    path("board/", board, name="board"),
+    path("roster/", roster_page, name="roster"),
+    path("roster/export/", roster_export, name="roster_export"),
+    path("swaps/<int:pk>/decide/", swap_decide, name="swap_decide"),
+]

@@ -1,0 +1,283 @@
+"""Scope of consultations: the only place it is decided.
+
+Questions
+- resident: the questions they asked (public answered ones of others only through the
+  knowledge base, with personal details removed);
+- community staff: their community's questions and those they filed;
+  judicial office (street) staff: their street's; bureau admin: the district's;
+- lawyer: the questions routed to anyone of their firm (so to them), and the duty pool
+  (open questions routed to duty lawyers) of their district on a day they are on duty;
+- firm admin: the questions routed to their firm.
+
+Seeing a question is not reading it: a private question's text (and its title and
+attachments) is shown only to the asker, the staff member who filed it, the bureau,
+and a lawyer who was assigned it and confirmed there is no conflict of interest
+(``can_read_text``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.roles import Role
+from core.scope import Principal, ScopedQuerySet, filter_any, get_principal
+
+
+def _in(lookup: str, ids: set[int]) -> Q | None:
+    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+
+
+def lawyer_firms(p: Principal) -> set[int]:
+    """Firms the user works for, as firm admin or as a lawyer."""
+    return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+
+
+def lawyer_districts(p: Principal) -> set[int]:
+    return {b.district_id for b in p.bindings if b.role == Role.LAWYER and b.district_id}
+
+
+def _working_districts(p: Principal) -> set[int]:
+    """Districts the user works in (every role but resident)."""
+    return {b.district_id for b in p.bindings if b.role != Role.RESIDENT and b.district_id}
+
+
+class QuestionQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        from consultations.choices import AssignmentReason, QuestionStatus
+        from consultations.models import DutyShift, QuestionAssignment
+
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        if p.user_id is None:
+            return self.none()
+        firms = lawyer_firms(p)
+        lawyers = p.ids(Role.LAWYER)
+        pool = None
+        if lawyers:
+            on_duty = Exists(
+                DutyShift.objects.filter(lawyer_id__in=lawyers, date=timezone.localdate())
+            )
+            pooled = QuestionAssignment.objects.filter(
+                reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED]
+            ).values("question_id")
+            pool = (
+                Q(on_duty)
+                & Q(pk__in=pooled, district_id__in=sorted(lawyer_districts(p)))
+                & ~Q(status=QuestionStatus.CLOSED)
+            )
+        firm_rows = (
+            Q(
+                pk__in=QuestionAssignment.objects.filter(lawyer__firm_id__in=firms).values(
+                    "question_id"
+                )
+            )
+            if firms
+            else None
+        )
+        return filter_any(
+            self,
+            Q(asker_id=p.user_id),
+            Q(filed_by_id=p.user_id),
+            firm_rows,
+            pool,
+            _in("community_id", p.ids(Role.COMMUNITY_STAFF)),
+            _in("community__street_id", p.ids(Role.STREET_STAFF)),
+            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
+        )
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        """Only the asker (or the staff member who filed it) changes a question itself
+        (close and rate); lawyers act through their assignments."""
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        if p.user_id is None:
+            return self.none()
+        return self.filter(Q(asker_id=p.user_id) | Q(filed_by_id=p.user_id))
+
+    def with_access(self, user: Any) -> QuestionQuerySet:
+        """Annotate the user's own assignment (``my_status``, ``my_cleared_at``), so
+        that ``can_read_text`` needs no query per row."""
+        from consultations.models import QuestionAssignment
+
+        lawyers = sorted(get_principal(user).ids(Role.LAWYER))
+        mine = QuestionAssignment.objects.filter(question=OuterRef("pk"), lawyer_id__in=lawyers)
+        return self.annotate(
+            my_status=Subquery(mine.values("status")[:1]),
+            my_cleared_at=Subquery(mine.values("conflict_confirmed_at")[:1]),
+        )
+
+
+_MISSING = object()
+
+
+def can_read_text(user: Any, question: Any) -> bool:
+    """Whether the user may read the question's title, text and attachments (the
+    question must already be visible to them)."""
+    from consultations.choices import AssignmentStatus
+    from consultations.models import QuestionAssignment
+
+    p = get_principal(user)
+    if p.is_superuser or question.is_public:
+        return True
+    if p.user_id is not None and p.user_id in (question.asker_id, question.filed_by_id):
+        return True
+    if question.district_id in p.ids(Role.BUREAU_ADMIN):
+        return True
+    lawyers = p.ids(Role.LAWYER)
+    if not lawyers:
+        return False
+    cleared = getattr(question, "my_cleared_at", _MISSING)
+    status = getattr(question, "my_status", None)
+    if cleared is _MISSING:
+        row = (
+            QuestionAssignment.objects.filter(question_id=question.pk, lawyer_id__in=lawyers)
+            .values("status", "conflict_confirmed_at")
+            .first()
+        )
+        cleared = row["conflict_confirmed_at"] if row else None
+        status = row["status"] if row else None
+    return cleared is not None and status != AssignmentStatus.DECLINED
+
+
+class QuestionChildQuerySet(ScopedQuerySet):
+    """Replies and attachments: scope follows the question."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        from consultations.models import Question
+
+        return self.filter(question__in=Question.objects.visible_to(user).values("pk"))
+
+
+class AssignmentQuerySet(QuestionChildQuerySet):
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        """A lawyer acts on their own assignments only."""
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, _in("lawyer_id", p.ids(Role.LAWYER)))
+
+
+class CategoryQuerySet(ScopedQuerySet):
+    """The managed list is shared: everyone reads it, superusers edit it."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        return self.all()
+
+
+class NoticeQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.user_id is None:
+            return self.none()
+        return self.filter(user_id=p.user_id)
+
+    def unread(self) -> NoticeQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class KnowledgeQuerySet(ScopedQuerySet):
+    """The knowledge base is public (personal details are removed when it is built)."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        return self.filter(is_active=True)
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        """The bureau may withdraw (hide) an entry of its district."""
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+
+
+class DutyShiftQuerySet(ScopedQuerySet):
+    """The roster: read by everyone working in the district, written by its bureau."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, _in("district_id", _working_districts(p)))
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+
+
+class LawyerChildQuerySet(ScopedQuerySet):
+    """A lawyer's unavailable dates: the lawyer, their firm admin and the bureau."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(
+            self,
+            _in("lawyer_id", p.ids(Role.LAWYER)),
+            _in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
+            _in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
+        )
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(
+            self,
+            _in("lawyer_id", p.ids(Role.LAWYER)),
+            _in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
+        )
+
+
+class DutyChildQuerySet(ScopedQuerySet):
+    """Swap requests: the two lawyers, the requester's firm admin, the bureau."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        lawyers = p.ids(Role.LAWYER)
+        return filter_any(
+            self,
+            _in("requester_id", lawyers),
+            _in("to_lawyer_id", lawyers),
+            _in("requester__firm_id", p.ids(Role.FIRM_ADMIN)),
+            _in("shift__district_id", p.ids(Role.BUREAU_ADMIN)),
+        )
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        return filter_any(self, _in("shift__district_id", p.ids(Role.BUREAU_ADMIN)))
+
+
+class ServiceRequestQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        if p.user_id is None:
+            return self.none()
+        return filter_any(
+            self,
+            Q(resident_id=p.user_id),
+            _in("lawyer_id", p.ids(Role.LAWYER)),
+            _in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
+            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
+        )
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        """The two parties: the resident decides, the lawyer quotes."""
+        p = get_principal(user)
+        if p.is_superuser:
+            return self.all()
+        if p.user_id is None:
+            return self.none()
+        return filter_any(self, Q(resident_id=p.user_id), _in("lawyer_id", p.ids(Role.LAWYER)))

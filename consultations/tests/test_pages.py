@@ -1,0 +1,423 @@
+"""Pages: who sees what (404 outside scope), the conflict check on screen, the
+resident's, lawyer's, staff's and bureau's pages, and query budgets."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from consultations import services
+from consultations.choices import AssignmentStatus, QuestionStatus, ServiceStatus
+from consultations.models import DutyShift, Question, QuestionAssignment, ServiceRequest
+from core.scope import get_principal
+from core.testing import make_firm, make_lawyer, make_user
+from core.workspace import panels_for
+from regions.services import set_home_community
+
+from .conftest import TEXT, ask, category, duty, pair
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+def detail(q):
+    return f"/consultations/questions/{q.pk}/"
+
+
+def test_anonymous_is_sent_to_sign_in(client, world):
+    for url in (
+        "/consultations/ask/",
+        "/consultations/mine/",
+        "/consultations/queue/",
+        "/consultations/board/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/consultations/knowledge/").status_code == 200
+    assert client.get("/consultations/lawyers/").status_code == 200
+
+
+def test_resident_asks_with_community_prefilled(world, client_for, now):
+    pair(world)
+    client = client_for(world.resident)
+    page = client.get("/consultations/ask/")
+    assert page.status_code == 200
+    assert page.context["form"].initial["community"] == world.community_a1.pk
+    assert 'hx-get="/consultations/suggest/"' in page.content.decode()
+    response = client.post(
+        "/consultations/ask/",
+        {
+            "category": category().pk,
+            "community": world.community_a1.pk,
+            "text": TEXT,
+            "parties": "李四",
+            "attachments": [SimpleUploadedFile("伤口.png", PNG)],
+        },
+    )
+    q = Question.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail(q)
+    body = client.get(detail(q)).content.decode()
+    assert TEXT in body and "伤口.png" in body and "剩余 23 小时" in body
+    # A second identical submit is the same question.
+    client.post(
+        "/consultations/ask/",
+        {"category": category().pk, "community": world.community_a1.pk, "text": TEXT},
+    )
+    assert Question.objects.count() == 1
+
+
+def test_bad_input_shows_chinese_errors_and_changes_nothing(world, client_for):
+    response = client_for(world.resident).post(
+        "/consultations/ask/", {"category": "", "community": world.community_a1.pk, "text": "短"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "请选择咨询类别" in body
+    assert not Question.objects.exists()
+
+
+def test_conflict_check_hides_the_text_on_screen(world, client_for, now, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pair(world)
+    q = ask(world, now=now, parties="李四", attachments=[SimpleUploadedFile("病历.png", PNG)])
+    att = q.attachments.get()
+    client = client_for(world.lawyer_f)
+    body = client.get(detail(q)).content.decode()
+    assert "利益冲突审查" in body and "李四" in body and "王居民" in body
+    assert TEXT not in body and "病历.png" not in body
+    assert client.get(f"/consultations/attachments/{att.pk}/").status_code == 404
+    client.post(f"/consultations/questions/{q.pk}/conflict/", {"decision": "confirm"})
+    body = client.get(detail(q)).content.decode()
+    assert TEXT in body and "利益冲突审查" not in body
+    response = client.get(f"/consultations/attachments/{att.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+
+
+def test_decline_on_screen_passes_the_question_on(world, client_for, now, team):
+    pair(world)
+    duty(world, timezone.localdate(now), team.duty_a)
+    q = ask(world, now=now)
+    response = client_for(world.lawyer_f).post(
+        f"/consultations/questions/{q.pk}/conflict/", {"decision": "decline", "note": "利益冲突"}
+    )
+    assert response.status_code == 302
+    assert (
+        QuestionAssignment.objects.get(question=q, lawyer=team.duty_a).status
+        == AssignmentStatus.PENDING
+    )
+
+
+@pytest.mark.parametrize(
+    "persona", ["lawyer_g", "outsider", "community_staff_a1_other", "other_resident"]
+)
+def test_forged_ids_answer_404(world, client_for, now, persona, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pair(world)
+    q = ask(world, now=now, attachments=[SimpleUploadedFile("a.png", PNG)])
+    if persona == "other_resident":
+        user = make_user("另一居民")
+        set_home_community(user=user, community=world.community_a1)
+    elif persona == "community_staff_a1_other":
+        q.community = world.community_b1
+        q.save(update_fields=["community"])
+        user = world.community_staff_a1
+    else:
+        user = getattr(world, persona)
+    client = client_for(user)
+    att = q.attachments.get()
+    assert client.get(detail(q)).status_code == 404
+    assert client.get(f"/consultations/attachments/{att.pk}/").status_code == 404
+    assert (
+        client.post(f"/consultations/questions/{q.pk}/reply/", {"text": "我来答复一下"}).status_code
+        == 404
+    )
+    assert (
+        client.post(f"/consultations/questions/{q.pk}/close/", {"rating": "5"}).status_code == 404
+    )
+    assert client.get("/consultations/questions/999999/").status_code == 404
+    assert not q.replies.exists()
+
+
+def test_community_staff_see_their_community_but_not_private_text(world, client_for, now):
+    pair(world)
+    q = ask(world, now=now)
+    body = client_for(world.community_staff_a1).get(detail(q)).content.decode()
+    assert q.case_number in body and TEXT not in body
+    assert client_for(world.street_staff_a).get(detail(q)).status_code == 200
+
+
+def test_reply_close_and_rate_on_screen(world, client_for, now):
+    pair(world)
+    q = ask(world, now=now)
+    lawyer = client_for(world.lawyer_f)
+    lawyer.post(f"/consultations/questions/{q.pk}/conflict/", {"decision": "confirm"})
+    lawyer.post(f"/consultations/questions/{q.pk}/reply/", {"text": "可以要求饲养人赔偿。"})
+    q.refresh_from_db()
+    assert q.deadline_met is True
+    resident = client_for(world.resident)
+    assert "按时答复" in resident.get("/consultations/mine/").content.decode()
+    resident.post(f"/consultations/questions/{q.pk}/close/", {"rating": "9"})
+    q.refresh_from_db()
+    assert q.status == QuestionStatus.ANSWERED
+    resident.post(f"/consultations/questions/{q.pk}/close/", {"rating": "5", "comment": "谢谢"})
+    q.refresh_from_db()
+    assert (q.status, q.rating) == (QuestionStatus.CLOSED, 5)
+
+
+def test_hand_over_on_screen(world, client_for, now, team):
+    pair(world)
+    q = ask(world, now=now, is_public=True)
+    client = client_for(world.lawyer_f)
+    assert team.colleague.name in client.get(detail(q)).content.decode()
+    client.post(
+        f"/consultations/questions/{q.pk}/handover/",
+        {"to_lawyer": team.colleague.pk, "reason": "擅长侵权"},
+    )
+    assert QuestionAssignment.objects.get(question=q, lawyer=world.lawyer_l).status == "handed_over"
+    assert QuestionAssignment.objects.filter(question=q, lawyer=team.colleague).exists()
+
+
+def test_queue_sorted_by_deadline_with_time_left_and_overdue(world, client_for, team):
+    pair(world)
+    t = timezone.now()
+    late = ask(world, text="较早的问题：房东扣押金不退，我该怎么办？", now=t - timedelta(hours=27))
+    soon = ask(world, text="较晚的问题：快递丢了，快递公司只肯赔运费", now=t - timedelta(hours=19))
+    with mock.patch("django.utils.timezone.now", return_value=t):
+        response = client_for(world.lawyer_f).get("/consultations/queue/")
+    rows = list(response.context["page_obj"])
+    assert [r.pk for r in rows] == [late.pk, soon.pk]
+    body = response.content.decode()
+    assert "已超时 3 小时" in body and "剩余 5 小时" in body
+    assert client_for(world.resident).get("/consultations/queue/").status_code == 404
+
+
+def test_duty_pool_and_take_over(world, client_for, team, now):
+    duty(world, timezone.localdate(now), team.duty_a)
+    q = ask(world, now=now, is_public=True)
+    # A volunteer of another firm on duty today sees the pool and takes the question.
+    other = make_lawyer(
+        make_firm(world.district), "周律师", user=make_user("周律师"), is_volunteer=True
+    )
+    client = client_for(other.user)
+    assert client.get(detail(q)).status_code == 404
+    duty(world, timezone.localdate(now), other)
+    assert [r.pk for r in client.get("/consultations/queue/").context["pool"]] == [q.pk]
+    client.post(f"/consultations/questions/{q.pk}/take/")
+    assert QuestionAssignment.objects.filter(question=q, lawyer=other).exists()
+    # Off duty (and not assigned), the pool is out of sight again.
+    DutyShift.objects.filter(lawyer=other).delete()
+    QuestionAssignment.objects.filter(lawyer=other).delete()
+    assert client.get(detail(q)).status_code == 404
+
+
+def test_assisted_filing_page(world, client_for):
+    pair(world)
+    client = client_for(world.community_staff_a1)
+    response = client.post(
+        "/consultations/assist/",
+        {
+            "resident_name": "陈阿婆",
+            "resident_phone": "13800138000",
+            "community": world.community_a1.pk,
+            "category": category().pk,
+            "text": TEXT,
+        },
+    )
+    q = Question.objects.get()
+    assert response.status_code == 302
+    assert (q.asker.phone, q.filed_by) == ("13800138000", world.community_staff_a1)
+    assert "138****8000" in client.get(detail(q)).content.decode()
+    # Another community's id is refused; a resident cannot file for others.
+    bad = client.post(
+        "/consultations/assist/",
+        {
+            "resident_name": "陈阿婆",
+            "resident_phone": "13800138001",
+            "community": world.community_b1.pk,
+            "category": category().pk,
+            "text": TEXT,
+        },
+    )
+    assert bad.status_code == 200 and Question.objects.count() == 1
+    assert client_for(world.resident).get("/consultations/assist/").status_code == 404
+
+
+def test_suggestions_while_typing(world, client_for):
+    pair(world)
+    q = ask(world, is_public=True, text="公司拖欠工资三个月不发，应该怎么办？")
+    services.post_reply(actor=world.lawyer_f, question=q, text="可以申请劳动仲裁。")
+    response = client_for(world.resident).get(
+        "/consultations/suggest/", {"text": "老板一直拖欠我的工资"}
+    )
+    assert "公司拖欠工资三个月不发" in response.content.decode()
+    assert (
+        "公司拖欠"
+        not in client_for(world.resident)
+        .get("/consultations/suggest/", {"text": "离婚"})
+        .content.decode()
+    )
+    search = client_for(world.resident).get("/consultations/knowledge/", {"q": "工资"})
+    assert [e.question_id for e in search.context["page_obj"]] == [q.pk]
+
+
+def test_directory_filters_and_fee_standard(world, client, team):
+    pair(world)
+    world.lawyer_l.fee_standard = "合同审查 500 元/份"
+    world.lawyer_l.save()
+    by_community = client.get("/consultations/lawyers/", {"community": world.community_a1.pk})
+    names = {lw.name for lw in by_community.context["page_obj"]}
+    assert "张律师" in names and "李律师" not in names
+    page = client.get(f"/consultations/lawyers/{world.lawyer_l.pk}/").content.decode()
+    assert "合同审查 500 元/份" in page and "申请有偿服务" in page and "免费咨询" in page
+    other = client.get(f"/consultations/lawyers/{world.lawyer_other.pk}/").content.decode()
+    assert "申请有偿服务" not in other and "尚未公开收费标准" in other
+    rated = client.get("/consultations/lawyers/", {"min_rating": "4"})
+    assert list(rated.context["page_obj"]) == []
+
+
+def test_paid_service_on_screen(world, client_for):
+    world.lawyer_l.fee_standard = "合同起草 800 元/份"
+    world.lawyer_l.save()
+    resident = client_for(world.resident)
+    resident.post(
+        f"/consultations/lawyers/{world.lawyer_l.pk}/service/",
+        {"description": "需要起草一份房屋租赁合同，约定押金条款。"},
+    )
+    r = ServiceRequest.objects.get()
+    lawyer = client_for(world.lawyer_f)
+    bad = lawyer.post(
+        f"/consultations/services/{r.pk}/", {"quote_fee": "-5", "quote_scope": "起草合同一份"}
+    )
+    assert bad.status_code == 200 and "报价应为" in bad.content.decode()
+    lawyer.post(
+        f"/consultations/services/{r.pk}/", {"quote_fee": "800", "quote_scope": "起草合同一份"}
+    )
+    resident = client_for(world.resident)
+    body = resident.get(f"/consultations/services/{r.pk}/").content.decode()
+    assert "800.00 元" in body and "合同起草 800 元/份" in body
+    resident.post(
+        f"/consultations/services/{r.pk}/decide/", {"decision": "decline", "note": "再考虑"}
+    )
+    r.refresh_from_db()
+    assert r.status == ServiceStatus.DECLINED
+    assert client_for(world.lawyer_g).get(f"/consultations/services/{r.pk}/").status_code == 404
+
+
+def test_duty_page_check_in_and_swap(world, client_for, team):
+    today = timezone.localdate()
+    shift = DutyShift.objects.create(district=world.district, date=today, lawyer=world.lawyer_l)
+    later = DutyShift.objects.create(
+        district=world.district, date=today + timedelta(days=3), lawyer=world.lawyer_l
+    )
+    client = client_for(world.lawyer_f)
+    assert client.get("/consultations/duty/").status_code == 200
+    client.post(f"/consultations/duty/{shift.pk}/check/", {"action": "in"})
+    shift.refresh_from_db()
+    assert shift.checked_in_at is not None
+    client.post(
+        "/consultations/duty/", {"shift": later.pk, "to_lawyer": team.duty_a.pk, "reason": "出差"}
+    )
+    assert later.swaps.get().to_lawyer == team.duty_a
+    wrong = client_for(world.lawyer_g).post(
+        f"/consultations/duty/{shift.pk}/check/", {"action": "out"}
+    )
+    assert wrong.status_code == 404
+    shift.refresh_from_db()
+    assert shift.checked_out_at is None
+    assert client_for(world.resident).get("/consultations/duty/").status_code == 404
+
+
+def test_bureau_board_and_roster(world, client_for, team):
+    pair(world)
+    t = timezone.now()
+    overdue = ask(world, now=t - timedelta(hours=30))
+    client = client_for(world.bureau_admin)
+    board = client.get("/consultations/board/")
+    assert board.status_code == 200
+    assert [q.pk for q in board.context["page_obj"]] == [overdue.pk]
+    firm = board.context["firms"][0]
+    assert (firm["lawyer__firm__name"], firm["overdue"], firm["rate"]) == (
+        "浙江尚法律师事务所",
+        1,
+        0.0,
+    )
+    next_month = (t.date().replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
+    client.post("/consultations/roster/", {"month": next_month})
+    assert DutyShift.objects.filter(district=world.district).exists()
+    export = client.get("/consultations/roster/export/", {"month": next_month})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load_workbook(io.BytesIO(export.content)).active["A1"].value == "值班日期"
+    for user in (world.lawyer_f, world.community_staff_a1, world.resident):
+        assert client_for(user).get("/consultations/board/").status_code == 404
+        assert client_for(user).get("/consultations/roster/export/").status_code == 404
+    assert (
+        client_for(world.outsider)
+        .get("/consultations/board/", {"district": world.district.pk})
+        .status_code
+        == 404
+    )
+
+
+def test_workspace_panels(world, rf):
+    """Each role's panel (rendered the way the workspace renders panels)."""
+    pair(world)
+    ask(world)
+    for user, text in (
+        (world.resident, "我要咨询"),
+        (world.lawyer_f, "待答复咨询"),
+        (world.community_staff_a1, "代居民提交咨询"),
+        (world.bureau_admin, "咨询督办"),
+        (world.firm_admin_f, "咨询列表"),
+    ):
+        request = rf.get("/workspace/")
+        request.user = user
+        rendered = [
+            render_to_string(template, context, request=request)
+            for binding in get_principal(user).bindings
+            for template, context in panels_for(request, binding)
+            if template.startswith("consultations/")
+        ]
+        assert len(rendered) == 1 and text in rendered[0]
+
+
+def _questions(world, n, start):
+    for i in range(n):
+        ask(
+            world,
+            text=f"第 {start + i} 个问题：邻居占用楼道堆放杂物，怎么处理？",
+            now=timezone.now() - timedelta(minutes=61 * (start + i)),
+        )
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "budget"),
+    [
+        ("resident", "/consultations/mine/", 12),
+        ("lawyer_f", "/consultations/queue/", 14),
+        ("bureau_admin", "/consultations/board/", 16),
+        ("community_staff_a1", "/consultations/questions/", 12),
+    ],
+)
+def test_query_counts_do_not_grow(
+    world, client_for, django_assert_max_num_queries, persona, url, budget
+):
+    pair(world)
+    client = client_for(getattr(world, persona))
+    _questions(world, 3, 0)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+    _questions(world, 20, 3)
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200

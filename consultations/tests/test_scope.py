@@ -1,0 +1,108 @@
+"""Who sees which question, shift, quote and notice (querysets.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from consultations import services
+from consultations.models import (
+    DutyShift,
+    DutySwapRequest,
+    KnowledgeEntry,
+    Notice,
+    Question,
+    ServiceRequest,
+)
+from core.testing import make_user
+from regions.services import set_home_community
+
+from .conftest import ask, pair
+
+
+def visible(model, user):
+    return set(model.objects.visible_to(user).values_list("pk", flat=True))
+
+
+def test_question_scope_matrix(world, team):
+    pair(world)
+    a1 = ask(world)  # community A1, routed to liaison L (firm F)
+    neighbour = make_user("邻居")
+    set_home_community(user=neighbour, community=world.community_b1)
+    b1 = ask(
+        world,
+        user=neighbour,
+        community=world.community_b1,
+        text="B1 社区的问题：物业不修电梯怎么办？",
+    )
+    expected = {
+        world.resident: {a1.pk},
+        neighbour: {b1.pk},
+        world.lawyer_f: {a1.pk},
+        world.firm_admin_f: {a1.pk},
+        team.colleague.user: {a1.pk},  # same firm
+        world.lawyer_g: set(),
+        world.community_staff_a1: {a1.pk},
+        world.street_staff_a: {a1.pk},
+        world.bureau_admin: {a1.pk, b1.pk},
+        world.outsider: set(),
+        world.superuser: {a1.pk, b1.pk},
+    }
+    for user, ids in expected.items():
+        assert visible(Question, user) == ids, user
+    assert Question.objects.visible_to(None).count() == 0
+    assert set(Question.objects.editable_by(world.resident).values_list("pk", flat=True)) == {a1.pk}
+    assert not Question.objects.editable_by(world.lawyer_f).exists()
+
+
+def test_duty_pool_only_on_duty_days(world, team):
+    DutyShift.objects.create(district=world.district, date=date(2020, 1, 1), lawyer=team.duty_a)
+    q = ask(world)  # nobody to route to
+    assert visible(Question, team.duty_a.user) == set()
+    DutyShift.objects.create(district=world.district, date=timezone.localdate(), lawyer=team.duty_a)
+    services.assign_next(q, now=timezone.now())
+    assert visible(Question, team.duty_a.user) == {q.pk}
+
+
+def test_roster_quotes_notices_and_knowledge_scope(world, team):
+    shift = DutyShift.objects.create(
+        district=world.district, date=date(2026, 10, 1), lawyer=world.lawyer_l
+    )
+    swap = DutySwapRequest.objects.create(
+        shift=shift, requester=world.lawyer_l, to_lawyer=team.duty_a, reason="出差"
+    )
+    for user in (world.bureau_admin, world.lawyer_f, world.street_staff_a, world.firm_admin_f):
+        assert visible(DutyShift, user) == {shift.pk}
+    for user in (world.resident, world.outsider):
+        assert visible(DutyShift, user) == set()
+    assert visible(DutySwapRequest, world.lawyer_f) == {swap.pk}
+    assert visible(DutySwapRequest, team.duty_a.user) == {swap.pk}
+    assert visible(DutySwapRequest, world.lawyer_g) == set()
+    assert set(DutySwapRequest.objects.editable_by(world.lawyer_f)) == set()
+    assert set(DutySwapRequest.objects.editable_by(world.bureau_admin)) == {swap}
+
+    r = ServiceRequest.objects.create(
+        case_number="FW-330102-20261001-000001",
+        district=world.district,
+        resident=world.resident,
+        lawyer=world.lawyer_l,
+        description="起草合同",
+    )
+    for user, seen in (
+        (world.resident, True),
+        (world.lawyer_f, True),
+        (world.firm_admin_f, True),
+        (world.bureau_admin, True),
+        (world.lawyer_g, False),
+        (world.outsider, False),
+        (world.community_staff_a1, False),
+    ):
+        assert (r.pk in visible(ServiceRequest, user)) is seen, user
+
+    n = Notice.objects.create(
+        user=world.resident, kind="reply", title="t", created_at=timezone.now()
+    )
+    assert visible(Notice, world.resident) == {n.pk}
+    assert visible(Notice, world.bureau_admin) == set()
+    assert KnowledgeEntry.objects.visible_to(None).count() == 0
