@@ -5,13 +5,24 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from consultations.api.urls import router as consultations_router
 from firms.api.urls import router as firms_router
+from pairing.api.urls import router as pairing_router
+from points.api.urls import router as points_router
 from regions.api.urls import router as regions_router
 
 app_name = "api"
 
 router = DefaultRouter()
-router.registry.extend([*regions_router.registry, *firms_router.registry])
+router.registry.extend(
+    [
+        *regions_router.registry,
+        *firms_router.registry,
+        *pairing_router.registry,
+        *points_router.registry,
+        *consultations_router.registry,
+    ]
+)
 
 urlpatterns = [
     path("auth/token/", views.PasswordTokenView.as_view(), name="token"),

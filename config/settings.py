@@ -182,6 +182,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called "kind": name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ResidentKindEnum": "regions.models.ResidentProfile.Kind",
+        "HonoraryPostKindEnum": "pairing.models.HonoraryPost.Kind",
+        "LedgerEntryKindEnum": "points.choices.EntryKind",
+        "QuestionNoticeKindEnum": "consultations.choices.NoticeKind",
+    },
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)

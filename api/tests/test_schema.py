@@ -38,7 +38,7 @@ def test_schema_lists_every_endpoint_with_chinese_texts(db):
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "尚法云 API"
-    assert sorted(schema["paths"]) == sorted(PATHS)
+    assert set(PATHS) <= set(schema["paths"])
     lawyers = schema["paths"]["/api/lawyers/"]["get"]
     assert lawyers["summary"] == "律师列表"
     assert lawyers["tags"] == ["律所与律师"]
