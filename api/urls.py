@@ -10,6 +10,7 @@ from firms.api.urls import router as firms_router
 from pairing.api.urls import router as pairing_router
 from points.api.urls import router as points_router
 from regions.api.urls import router as regions_router
+from visits.api.urls import router as visits_router
 
 app_name = "api"
 
@@ -20,6 +21,7 @@ router.registry.extend(
         *firms_router.registry,
         *pairing_router.registry,
         *points_router.registry,
+        *visits_router.registry,
         *consultations_router.registry,
     ]
 )

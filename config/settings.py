@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.assets import echarts_static_dir
 from core.env import (
     database_config,
     env_bool,
@@ -116,7 +117,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list = [BASE_DIR / "static", ("echarts", echarts_static_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -224,3 +225,34 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+
+# --- Security: identity and audit (GB/T 22239-2019 三级 8.1.4.1–8.1.4.3) -------------------
+# accounts.validators, accounts.lockout, accounts.middleware, accounts.jobs, core.audit.
+AUTH_PASSWORD_VALIDATORS += [  # staff, lawyers, mediators, admins: 8+ chars, 3 classes
+    {
+        "NAME": "accounts.validators.PrivilegedPasswordValidator",
+        "OPTIONS": {"min_length": 8, "min_classes": 3},
+    }
+]
+# A privileged user's password expires after this many days (to move to DistrictSettings).
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
+# Privileged accounts not used for this many days are disabled (job accounts.disable_idle_staff).
+ACCOUNT_IDLE_DAYS = env_int("ACCOUNT_IDLE_DAYS", 90, minimum=1)
+# Failed sign-ins (within the window) that lock a phone / a client address, and for how long.
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_IP_FAILURES = env_int("LOGIN_LOCKOUT_IP_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 30 * 60, minimum=60)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 30 * 60, minimum=60)
+# Sessions end after this long without a request, and this long after signing in.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300)
+# Staff, mediator and admin accounts pass a second factor (SMS code, or an authenticator
+# app's TOTP code) after the password; the time allowed for that second step.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 5 * 60, minimum=60)
+# Log entries are kept at least this long (网络安全法 §21: six months); purge_audit refuses less.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
+MIDDLEWARE += [
+    "accounts.middleware.SessionSecurityMiddleware",  # idle/absolute limits, password age
+    "core.audit.DenialLogMiddleware",  # every 403 goes to the operation log
+]

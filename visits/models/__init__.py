@@ -1,0 +1,24 @@
+"""Models of the visits app: plans, visit records, service days, reports, meetings."""
+
+from visits.models.meetings import Meeting, MeetingAttachment
+from visits.models.plans import DistrictGoal, PlanMonth, VisitPlan
+from visits.models.records import Household, Visit, VisitHousehold, VisitPhoto
+from visits.models.reports import MonthlyReport, Notice
+from visits.models.service_days import ServiceDay, ServiceDayCheckin, ServiceDaySignup
+
+__all__ = [
+    "DistrictGoal",
+    "Household",
+    "Meeting",
+    "MeetingAttachment",
+    "MonthlyReport",
+    "Notice",
+    "PlanMonth",
+    "ServiceDay",
+    "ServiceDayCheckin",
+    "ServiceDaySignup",
+    "Visit",
+    "VisitHousehold",
+    "VisitPhoto",
+    "VisitPlan",
+]

@@ -1,0 +1,157 @@
+"""Visit records, the households they reach and their photos."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import AuditedModel, TimeStampedModel
+from firms.models import LawFirm, Lawyer
+from regions.models import Community
+from visits.choices import FollowUp, VisitKind, VisitStatus
+from visits.querysets import HouseholdQuerySet, VisitChildQuerySet, VisitQuerySet
+
+
+class Household(TimeStampedModel):
+    """A household of a community, keyed by its normalised building / unit / room
+    (visits.addresses), so that it counts once however its address was written."""
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="households_set"
+    )
+    building = models.CharField(_("幢"), max_length=60)
+    unit = models.CharField(_("单元"), max_length=10, blank=True)
+    room = models.CharField(_("室"), max_length=20)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["community_id", "building", "unit", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "building", "unit", "room"], name="visits_household_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = f"{self.unit}单元" if self.unit else ""
+        return f"{self.building}幢{unit}{self.room}室"
+
+
+class Visit(AuditedModel):
+    """A visit by lawyers of the paired firm, confirmed or disputed by community staff.
+    Only confirmed visits count; a visit is locked once its month's report is confirmed."""
+
+    firm = models.ForeignKey(
+        LawFirm, verbose_name=_("律所"), on_delete=models.PROTECT, related_name="visits"
+    )
+    community = models.ForeignKey(
+        Community, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="visits"
+    )
+    date = models.DateField(_("走访日期"))
+    kind = models.CharField(_("活动类型"), max_length=20, choices=VisitKind.choices)
+    lawyers = models.ManyToManyField(Lawyer, verbose_name=_("参加律师"), related_name="visits")
+    households: models.ManyToManyField = models.ManyToManyField(
+        Household, verbose_name=_("走访住户"), through="VisitHousehold", related_name="visits"
+    )
+    participants = models.PositiveIntegerField(_("服务人数"), default=0)
+    topics = models.TextField(_("服务内容"), blank=True)
+    disputes_found = models.PositiveSmallIntegerField(_("发现纠纷数"), default=0)
+    dispute_notes = models.TextField(_("纠纷情况"), blank=True)
+    follow_up = models.CharField(
+        _("跟进情况"), max_length=20, choices=FollowUp.choices, blank=True, default=""
+    )
+    follow_up_notes = models.TextField(_("跟进说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.DRAFT
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    dispute_reason = models.CharField(_("异议理由"), max_length=300, blank=True)
+    locked = models.BooleanField(_("已锁定（月报已确认）"), default=False)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["community", "status", "date"], name="visits_visit_community"),
+            models.Index(fields=["firm", "date"], name="visits_visit_firm_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="disputed") | ~models.Q(dispute_reason=""),
+                name="visits_disputed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    def audit_district_id(self) -> int | None:
+        return LawFirm.objects.filter(pk=self.firm_id).values_list("district_id", flat=True).first()
+
+    @property
+    def is_final(self) -> bool:
+        return self.locked or self.status == VisitStatus.CONFIRMED
+
+
+class VisitHousehold(models.Model):
+    """A household reached by a visit."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="household_links")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visit_links")
+
+    class Meta:
+        verbose_name = _("走访住户")
+        verbose_name_plural = _("走访住户")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "household"], name="visits_household_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} → {self.household_id}"
+
+
+def photo_path(instance: VisitPhoto, filename: str) -> str:
+    extension = "png" if filename.lower().endswith(".png") else "jpg"
+    return f"visits/{instance.visit_id}/{instance.token}.{extension}"
+
+
+class VisitPhoto(models.Model):
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="photos"
+    )
+    token = models.CharField(max_length=32, editable=False)
+    image = models.ImageField(_("照片"), upload_to=photo_path)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = VisitChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访照片")
+        verbose_name_plural = _("走访照片")
+        ordering = ["visit_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit} 照片"

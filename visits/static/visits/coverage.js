@@ -1,0 +1,21 @@
+/* Draws the coverage chart with ECharts when it is loaded; the table stays the source. */
+(function () {
+  var node = document.getElementById("coverage-chart");
+  var data = document.getElementById("coverage-data");
+  if (!node || !data || typeof echarts === "undefined") { return; }
+  var d = JSON.parse(data.textContent);
+  node.hidden = false;
+  var chart = echarts.init(node);
+  chart.setOption({
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+    legend: { data: ["覆盖率（对全部住户）", "完成计划进度"] },
+    grid: { left: 40, right: 10, bottom: 60 },
+    xAxis: { type: "category", data: d.streets, axisLabel: { interval: 0, rotate: 30 } },
+    yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+    series: [
+      { name: "覆盖率（对全部住户）", type: "bar", data: d.rates },
+      { name: "完成计划进度", type: "bar", data: d.plan.map(function (v) { return Math.min(v, 100); }) }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
