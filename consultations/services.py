@@ -50,6 +50,8 @@ from core.scope import get_principal
 from core.validators import normalize_phone, normalize_text, validate_phone
 from firms.models import Lawyer
 from pairing.models import Liaison
+from points import services as points_services
+from points.choices import Action as PointsAction
 from regions import services as region_services
 from regions.models import Community
 
@@ -585,6 +587,11 @@ def close_question(
     question.rating_comment = clean_text(comment)[:500]
     question.save(update_fields=["status", "closed_at", "rating", "rating_comment", "updated_at"])
     refresh_knowledge(question, now=now)
+    if rating is not None:
+        # Rating an answer is taking part: the asker earns points once per question.
+        points_services.earn(
+            user=question.asker, action=PointsAction.ANSWER_RATING, source=question, now=now
+        )
     return question
 
 

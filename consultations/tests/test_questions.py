@@ -390,3 +390,18 @@ def test_case_number_format_is_documented():
     from consultations import numbering
 
     assert re.search(r"ZX-330102-20261128-000123", numbering.__doc__ or "")
+
+
+def test_rating_an_answer_earns_points_once(world):
+    from points.models import EarningRule, LedgerEntry
+
+    EarningRule.objects.create(district=world.district, action="answer_rating", points=5)
+    pair(world)
+    q = ask(world)
+    _answer(world, q, T0 + timedelta(hours=1))
+    services.close_question(actor=world.resident, question=q, rating=5, now=T0 + timedelta(hours=2))
+    entries = LedgerEntry.objects.filter(account__user=world.resident)
+    assert [(e.kind, e.amount) for e in entries] == [("earn", 5)]
+    with pytest.raises(ValidationError, match="已结束"):
+        services.close_question(actor=world.resident, question=q, rating=5)
+    assert entries.count() == 1
