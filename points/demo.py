@@ -160,6 +160,10 @@ def _residents(district: District, rng: random.Random) -> tuple[int, int]:
     """Points for every demo resident (migrated by the bureau), then coupons: the
     first resident has one used and one unused coupon, the second one unused."""
     bureau = _bureau_user(district)
+    if LedgerEntry.objects.filter(account__district=district, reason=MIGRATION_REASON).exists():
+        # Done once: residents that other apps' demo data add later get no points, so a
+        # second run writes nothing.
+        return 0, 0
     profiles = list(
         ResidentProfile.objects.filter(community__street__district=district)
         .select_related("user")
