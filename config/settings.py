@@ -46,9 +46,11 @@ INSTALLED_APPS = [
     "firms",
     "pairing",
     "points",
+    "news",
     "visits",
     "consultations",
     "mediation",
+    "assessment",
     "api",
 ]
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("points/", include("points.urls")),
     path("consultations/", include("consultations.urls")),
     path("mediation/", include("mediation.urls")),
+    path("news/", include("news.urls")),
+    path("assessment/", include("assessment.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,4 @@
+from assessment import views
+
+app_name = "assessment"
+urlpatterns = views.urlpatterns

@@ -1,0 +1,4 @@
+from news import views
+
+app_name = "news"
+urlpatterns = views.urlpatterns
