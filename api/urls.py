@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from api import views
 from consultations.api.urls import router as consultations_router
 from firms.api.urls import router as firms_router
+from mediation.api.urls import router as mediation_router
 from pairing.api.urls import router as pairing_router
 from points.api.urls import router as points_router
 from regions.api.urls import router as regions_router
@@ -23,6 +24,7 @@ router.registry.extend(
         *points_router.registry,
         *visits_router.registry,
         *consultations_router.registry,
+        *mediation_router.registry,
     ]
 )
 

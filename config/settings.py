@@ -185,12 +185,30 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a field called "kind": name each enum after its model.
+    # Many models have fields called "kind" or "status": name each enum after its choices.
     "ENUM_NAME_OVERRIDES": {
         "ResidentKindEnum": "regions.models.ResidentProfile.Kind",
         "HonoraryPostKindEnum": "pairing.models.HonoraryPost.Kind",
         "LedgerEntryKindEnum": "points.choices.EntryKind",
         "QuestionNoticeKindEnum": "consultations.choices.NoticeKind",
+        "QuestionStatusEnum": "consultations.choices.QuestionStatus",
+        "AssignmentStatusEnum": "consultations.choices.AssignmentStatus",
+        "ShiftStatusEnum": "consultations.choices.ShiftStatus",
+        "SwapStatusEnum": "consultations.choices.SwapStatus",
+        "ServiceStatusEnum": "consultations.choices.ServiceStatus",
+        "OrgKindEnum": "mediation.choices.OrgKind",
+        "DisputeCategoryEnum": "mediation.choices.DisputeCategory",
+        "CaseStatusEnum": "mediation.choices.CaseStatus",
+        "SessionKindEnum": "mediation.choices.SessionKind",
+        "SessionStatusEnum": "mediation.choices.SessionStatus",
+        "CaseEventKindEnum": "mediation.choices.EventKind",
+        "VisitKindEnum": "visits.choices.VisitKind",
+        "VisitStatusEnum": "visits.choices.VisitStatus",
+        "ServiceDayStatusEnum": "visits.choices.ServiceDayStatus",
+        "ReportStatusEnum": "visits.choices.ReportStatus",
+        "VisitNoticeKindEnum": "visits.choices.NoticeKind",
+        "OfferStatusEnum": "points.choices.OfferStatus",
+        "CouponStatusEnum": "points.choices.CouponStatus",
     },
 }
 
@@ -230,12 +248,8 @@ CELERY_TASK_IGNORE_RESULT = True
 
 # --- Security: identity and audit (GB/T 22239-2019 三级 8.1.4.1–8.1.4.3) -------------------
 # accounts.validators, accounts.lockout, accounts.middleware, accounts.jobs, core.audit.
-AUTH_PASSWORD_VALIDATORS += [  # staff, lawyers, mediators, admins: 8+ chars, 3 classes
-    {
-        "NAME": "accounts.validators.PrivilegedPasswordValidator",
-        "OPTIONS": {"min_length": 8, "min_classes": 3},
-    }
-]
+# Staff, lawyers, mediators, admins: 8+ characters from 3 of 4 classes.
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "accounts.validators.PrivilegedPasswordValidator"}]
 # A privileged user's password expires after this many days (to move to DistrictSettings).
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 # Privileged accounts not used for this many days are disabled (job accounts.disable_idle_staff).

@@ -150,6 +150,7 @@ def crud_schema(noun: str, tag: str, description: str, *, read_only: bool = Fals
             **{
                 action: extend_schema(summary=summary, description=description)
                 for action, summary in summaries.items()
+                if hasattr(viewset, action)  # only the actions the viewset offers
             }
         )(viewset)
 

@@ -1,0 +1,21 @@
+"""Excel import and export pages of the register: the district's bureau admin (or a
+superuser, who chooses the district); anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from core.excel import excel_urlpatterns
+from mediation.imports import LISTS
+from regions.models import District
+
+
+def districts_for(request: HttpRequest, kind: str) -> QuerySet[District]:
+    districts = District.objects.editable_by(request.user).order_by("code")
+    if not districts.exists():
+        raise Http404
+    return districts
+
+
+urlpatterns = excel_urlpatterns("mediation", LISTS, districts_for)
