@@ -8,6 +8,7 @@ from api import views
 from consultations.api.urls import router as consultations_router
 from firms.api.urls import router as firms_router
 from mediation.api.urls import router as mediation_router
+from news.api.urls import router as news_router
 from pairing.api.urls import router as pairing_router
 from points.api.urls import router as points_router
 from regions.api.urls import router as regions_router
@@ -25,6 +26,7 @@ router.registry.extend(
         *visits_router.registry,
         *consultations_router.registry,
         *mediation_router.registry,
+        *news_router.registry,
     ]
 )
 

@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "VisitNoticeKindEnum": "visits.choices.NoticeKind",
         "OfferStatusEnum": "points.choices.OfferStatus",
         "CouponStatusEnum": "points.choices.CouponStatus",
+        "ArticleKindEnum": "news.choices.ArticleKind",
+        "ArticleStatusEnum": "news.choices.ArticleStatus",
     },
 }
 
