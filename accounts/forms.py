@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.services import clean_phone
+from core.forms import BootstrapFormMixin
+from core.models import LoginLog
 
 PHONE_WIDGET = forms.TextInput(
     attrs={
@@ -44,16 +46,21 @@ class PasswordLoginForm(forms.Form):
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         self.request = request
         self.user: Any = None
+        # Set once the password was checked: the attempt is logged by the service.
+        self.attempted = False
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
             return data
-        user = authenticate(self.request, phone=data["phone"], password=data["password"])
-        if user is None:
-            raise ValidationError(_("手机号或密码不正确"), code="invalid_login")
-        self.user = user
+        self.attempted = True
+        self.user = services.authenticate_password(
+            request=self.request,
+            phone=data["phone"],
+            password=data["password"],
+            method=LoginLog.Method.PASSWORD,
+        )
         return data
 
 
@@ -72,3 +79,29 @@ class SmsLoginForm(forms.Form):
             }
         ),
     )
+
+
+CODE_WIDGET = forms.TextInput(
+    attrs={
+        "class": "form-control",
+        "inputmode": "numeric",
+        "autocomplete": "one-time-code",
+        "placeholder": "6 位数字",
+        "maxlength": "6",
+    }
+)
+
+
+class CodeForm(forms.Form):
+    """A 6-digit code: the second factor, or an authenticator code to confirm."""
+
+    code = forms.RegexField(
+        regex=r"^\d{6}$",
+        label=_("验证码"),
+        widget=CODE_WIDGET,
+        error_messages={"required": _("请填写验证码"), "invalid": _("验证码应为 6 位数字")},
+    )
+
+
+class PasswordChangeForm(BootstrapFormMixin, BasePasswordChangeForm):
+    """Django's form (old password, the new one twice, every password validator)."""

@@ -6,5 +6,8 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.password_login, name="login"),
     path("login/sms/", views.sms_login, name="sms_login"),
+    path("login/verify/", views.two_factor, name="two_factor"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("security/", views.security, name="security"),
 ]

@@ -1,4 +1,9 @@
-"""Signing in to the API (password or SMS code → token), signing out, and "me"."""
+"""Signing in to the API (password or SMS code → token), signing out, and "me".
+
+Sign-in follows the pages' rules (accounts.services): lockout after repeated failures
+(429 ``account_locked`` with Retry-After), a second factor for staff, mediator and admin
+accounts (the ``otp`` field), no token for a privileged password older than the limit.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,20 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
+from accounts import lockout, policy
+from accounts import services as accounts
 from accounts.models import User
-from accounts.services import record_login, send_login_code, verify_login_code
+from accounts.services import SignInError, record_login, send_login_code
 from api import services
 from api.errors import first_error
 from api.serializers import (
@@ -52,6 +59,39 @@ class LoginRateThrottle(AnonRateThrottle):
         return self.THROTTLE_RATES.get(self.scope) or "20/minute"
 
 
+class AccountLocked(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "account_locked"
+    default_detail = "登录失败次数过多，请稍后再试"
+
+    def __init__(self, message: str, lock: lockout.Lock) -> None:
+        super().__init__(message)
+        self.wait = lock.seconds_left()  # sent as Retry-After
+
+
+def _refused(exc: SignInError, field: str | None = None) -> APIException:
+    """The API error for a refused sign-in step."""
+    if exc.lock is not None:
+        return AccountLocked(exc.messages[0], exc.lock)
+    return ValidationError({field: exc.messages} if field else exc.messages)
+
+
+class PasswordTokenRequestSerializer(PasswordTokenSerializer):
+    otp = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        label=_("二次验证码"),
+        help_text=_(
+            "工作人员、调解员及管理员账号须填写：先不带此字段请求一次，系统发送短信验证码"
+            "（或使用身份验证器的动态口令），再带上验证码重新请求"
+        ),
+        error_messages={"invalid": _("二次验证码应为 6 位数字")},
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs  # the password is checked by the view (lockout, second factor)
+
+
 class PublicView(GenericAPIView):
     # Sign-in endpoints read no credentials: a stale token must not block signing in.
     authentication_classes: list[Any] = []
@@ -68,24 +108,65 @@ def _failed(request: Request, method: str, reason: str) -> None:
     record_login(request=request, phone=str(phone), method=method, success=False, reason=reason)
 
 
+def _second_factor(request: Request, user: User, otp: str) -> None:
+    if not policy.requires_two_factor(user):
+        return
+    if not otp:
+        if accounts.uses_totp(user):
+            notice = "请填写身份验证器中的动态口令"
+        else:
+            notice = accounts.send_second_factor_code(request=request, user=user)
+        raise ValidationError({"otp": [f"需要二次验证：{notice}"]})
+    accounts.verify_second_factor(
+        request=request, user=user, code=otp, use_sms=not accounts.uses_totp(user)
+    )
+
+
 class PasswordTokenView(PublicView):
-    serializer_class = PasswordTokenSerializer
+    serializer_class = PasswordTokenRequestSerializer
     throttle_classes = [LoginRateThrottle]
 
     @extend_schema(
         tags=[TAG],
         summary="密码登录，获取接口令牌",
-        description="用手机号和密码换取令牌；之后的请求带上请求头 `Authorization: Token <令牌>`。",
-        responses={200: TokenSerializer, 400: ERROR},
+        description=(
+            "用手机号和密码换取令牌；之后的请求带上请求头 `Authorization: Token <令牌>`。"
+            "工作人员、调解员及管理员账号还须二次验证（`otp` 字段）。"
+            "连续登录失败过多时账号或地址被暂时锁定（429，`account_locked`）。"
+        ),
+        responses={200: TokenSerializer, 400: ERROR, 429: ERROR},
     )
     def post(self, request: Request) -> Response:
+        method = LoginLog.Method.TOKEN
         serializer = self.get_serializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)
         except ValidationError as exc:
-            _failed(request, LoginLog.Method.TOKEN, first_error(exc.detail)[1])
+            _failed(request, method, first_error(exc.detail)[1])
             raise
-        return _token_response(request, serializer.validated_data["user"], LoginLog.Method.TOKEN)
+        data = serializer.validated_data
+        try:
+            user = accounts.authenticate_password(
+                request=request, phone=data["phone"], password=data["password"], method=method
+            )
+            if policy.password_expired(user):
+                message = (
+                    f"密码已超过 {settings.PASSWORD_MAX_AGE_DAYS} 天未修改，请先登录网页修改密码"
+                )
+                record_login(
+                    request=request,
+                    phone=user.phone,
+                    method=method,
+                    success=False,
+                    reason=message,
+                    user=user,
+                )
+                raise ValidationError(message)
+            _second_factor(request, user, data.get("otp", ""))
+        except SignInError as exc:
+            raise _refused(exc, "otp" if exc.code == "wrong" else None) from exc
+        lockout.register_success(phone=user.phone)
+        return _token_response(request, user, method)
 
 
 class SmsCodeView(PublicView):
@@ -102,7 +183,10 @@ class SmsCodeView(PublicView):
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        send_login_code(phone=serializer.validated_data["phone"], ip=client_ip(request))
+        try:
+            send_login_code(phone=serializer.validated_data["phone"], ip=client_ip(request))
+        except SignInError as exc:
+            raise _refused(exc) from exc
         body = {"message": "验证码已发送，请查收短信", "expires_in": settings.SMS_CODE_TTL_SECONDS}
         return Response(SmsCodeSentSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -114,20 +198,24 @@ class SmsLoginView(PublicView):
     @extend_schema(
         tags=[TAG],
         summary="短信验证码登录，获取接口令牌",
-        description="验证码登录即注册：新手机号会创建居民账号（is_new 为 true）。",
-        responses={200: TokenSerializer, 400: ERROR},
+        description=(
+            "验证码登录即注册：新手机号会创建居民账号（is_new 为 true）。"
+            "工作人员、调解员及管理员账号须用密码登录并二次验证。"
+        ),
+        responses={200: TokenSerializer, 400: ERROR, 429: ERROR},
     )
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)
-            user, created = verify_login_code(**serializer.validated_data)
         except ValidationError as exc:
             _failed(request, LoginLog.Method.SMS, first_error(exc.detail)[1])
             raise
-        except DjangoValidationError as exc:
-            _failed(request, LoginLog.Method.SMS, "; ".join(exc.messages))
-            raise ValidationError({"code": exc.messages}) from exc
+        try:
+            user, created = accounts.sms_sign_in(request=request, **serializer.validated_data)
+        except SignInError as exc:
+            raise _refused(exc, None if exc.code == "password_required" else "code") from exc
+        lockout.register_success(phone=user.phone)
         return _token_response(request, user, LoginLog.Method.SMS, is_new=created)
 
 

@@ -1,5 +1,6 @@
 """Admin base: every back-office list starts from the scoped queryset, and the two
-logs are read-only for everyone."""
+logs are read-only for everyone and readable only by the audit readers (security
+auditors, bureau admins for their districts), not by superusers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.audit import can_read_audit
 from core.models import LoginLog, OperationLog
 from core.scope import get_principal
 from core.services import save_instance
@@ -63,11 +65,10 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
         return self.model.objects.visible_to(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        principal = get_principal(request.user)
-        return principal.is_superuser or principal.has("bureau_admin")
+        return can_read_audit(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
+        return can_read_audit(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -81,8 +82,17 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 
 @admin.register(OperationLog)
 class OperationLogAdmin(ReadOnlyLogAdmin):
-    list_display = ["created_at", "actor_repr", "action", "model", "object_repr", "ip", "source"]
-    list_filter = ["action", "source", "model"]
+    list_display = [
+        "created_at",
+        "actor_repr",
+        "action",
+        "model",
+        "object_repr",
+        "success",
+        "ip",
+        "source",
+    ]
+    list_filter = ["action", "success", "source", "model"]
     search_fields = ["actor_repr", "object_repr", "object_id"]
     list_select_related = []
 

@@ -82,12 +82,13 @@ def test_inactive_user_cannot_sign_in_by_sms(world, sms_outbox):
 
 
 def test_password_login_page(world, client):
+    # A lawyer needs no second factor (accounts/tests/test_two_factor.py for staff).
     response = client.post(
-        reverse("accounts:login"), {"phone": world.bureau_admin.phone, "password": PASSWORD}
+        reverse("accounts:login"), {"phone": world.lawyer_f.phone, "password": PASSWORD}
     )
     assert response.status_code == 302 and response.url == reverse("workspace")
     log = LoginLog.objects.get()
-    assert log.success and log.user == world.bureau_admin and log.district_id == world.district.pk
+    assert log.success and log.user == world.lawyer_f and log.district_id == world.district.pk
 
 
 def test_password_login_failure_is_logged_and_explained(world, client):

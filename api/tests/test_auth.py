@@ -41,10 +41,14 @@ def last_code(outbox: list[tuple[str, str]], phone: str) -> str:
 # Password → token
 
 
-def test_password_login_gives_a_working_token(world):
-    response = APIClient().post(
-        "/api/auth/token/", {"phone": world.street_staff_a.phone, "password": PASSWORD}
-    )
+def test_password_login_gives_a_working_token(world, sms_outbox):
+    payload = {"phone": world.street_staff_a.phone, "password": PASSWORD}
+    first = APIClient().post("/api/auth/token/", payload)
+    assert first.status_code == 400  # staff pass a second factor: a code is sent first
+    assert first.json()["errors"]["otp"][0].startswith("需要二次验证：验证码已发送至 ")
+    assert not Token.objects.exists()
+    payload["otp"] = last_code(sms_outbox, world.street_staff_a.phone)
+    response = APIClient().post("/api/auth/token/", payload)
     assert response.status_code == 200
     body = response.json()
     assert body["token"] == Token.objects.get(user=world.street_staff_a).key
@@ -105,7 +109,9 @@ def test_a_stale_token_does_not_block_signing_in(world):
     assert response.status_code == 200
 
 
-def test_password_guessing_is_throttled(world):
+def test_password_guessing_is_throttled(world, settings):
+    # The lockout (test_lockout_*) would answer first: this tests the throttle alone.
+    settings.LOGIN_LOCKOUT_FAILURES = settings.LOGIN_LOCKOUT_IP_FAILURES = 100
     limit = requests_allowed(LoginRateThrottle().get_rate())
     client = APIClient()
     payload = {"phone": world.resident.phone, "password": "x"}
@@ -172,6 +178,7 @@ def test_expired_sms_code_is_refused(world, sms_outbox):
 
 
 def test_sms_code_dies_after_too_many_wrong_tries(world, sms_outbox, settings):
+    settings.LOGIN_LOCKOUT_FAILURES = settings.LOGIN_LOCKOUT_IP_FAILURES = 100
     phone = world.resident.phone
     APIClient().post("/api/auth/sms-codes/", {"phone": phone})
     code = last_code(sms_outbox, phone)
@@ -285,3 +292,102 @@ def test_me_lists_every_role_of_a_lawyer(world):
     roles = api_client(world.lawyer_f).get("/api/me/").json()["roles"]
     assert [(r["role"], r["role_label"]) for r in roles] == [("lawyer", "律师")]
     assert roles[0]["object_label"] == "浙江尚法律师事务所 · 张律师"
+
+
+# Lockout and the second factor (GB/T 22239-2019 8.1.4.1)
+
+
+def test_lockout_after_repeated_wrong_passwords(world, settings):
+    wrong = {"phone": world.resident.phone, "password": "wrong"}
+    statuses = [
+        APIClient().post("/api/auth/token/", wrong).status_code
+        for _ in range(settings.LOGIN_LOCKOUT_FAILURES)
+    ]
+    assert statuses == [400] * (settings.LOGIN_LOCKOUT_FAILURES - 1) + [429]
+    right = APIClient().post(
+        "/api/auth/token/", {"phone": world.resident.phone, "password": PASSWORD}
+    )
+    assert right.status_code == 429
+    body = right.json()
+    assert body["code"] == "account_locked"
+    assert body["message"].startswith("登录失败次数过多，账号已锁定，请于 ")
+    assert 0 < int(right["Retry-After"]) <= settings.LOGIN_LOCKOUT_SECONDS
+    assert not Token.objects.exists()
+    # The same failures from one address locked the address too (counted apart).
+    account, address = LoginLog.objects.filter(method=LoginLog.Method.LOCKOUT).order_by("id")
+    assert account.user == world.resident and account.reason.startswith("锁定：登录失败次数过多")
+    assert address.user is None and address.phone == "" and address.ip == "127.0.0.1"
+
+
+def test_lockout_stops_sms_codes_and_sms_sign_in(world, sms_outbox, settings):
+    settings.LOGIN_LOCKOUT_FAILURES = 1
+    phone = world.resident.phone
+    APIClient().post("/api/auth/token/", {"phone": phone, "password": "wrong"})
+    sent = APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    assert sent.status_code == 429 and sent.json()["code"] == "account_locked"
+    assert sms_outbox == []
+    login = APIClient().post("/api/auth/sms-login/", {"phone": phone, "code": "123456"})
+    assert login.status_code == 429
+
+
+def test_a_lock_ends_after_its_time(world, settings, monkeypatch):
+    settings.LOGIN_LOCKOUT_FAILURES = 1
+    APIClient().post("/api/auth/token/", {"phone": world.resident.phone, "password": "x"})
+    later = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = APIClient().post(
+        "/api/auth/token/", {"phone": world.resident.phone, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+
+
+def test_wrong_second_factor_is_refused_counted_and_logged(world, sms_outbox, settings):
+    settings.LOGIN_LOCKOUT_FAILURES = 2
+    payload = {"phone": world.bureau_admin.phone, "password": PASSWORD}
+    APIClient().post("/api/auth/token/", payload)
+    code = last_code(sms_outbox, world.bureau_admin.phone)
+    payload["otp"] = f"{(int(code) + 1) % 10**6:06d}"
+    response = APIClient().post("/api/auth/token/", payload)
+    assert response.status_code == 400
+    assert response.json()["message"] == "二次验证码：验证码不正确"
+    log = LoginLog.objects.get(method=LoginLog.Method.SECOND_FACTOR)
+    assert (log.user, log.success) == (world.bureau_admin, False)
+    assert APIClient().post("/api/auth/token/", payload).status_code == 429  # 2nd failure
+    payload["otp"] = code
+    assert APIClient().post("/api/auth/token/", payload).status_code == 429
+    assert not Token.objects.exists()
+
+
+def test_malformed_second_factor_is_refused(world):
+    payload = {"phone": world.bureau_admin.phone, "password": PASSWORD, "otp": "12ab"}
+    response = APIClient().post("/api/auth/token/", payload)
+    assert response.status_code == 400
+    assert response.json()["message"] == "二次验证码：二次验证码应为 6 位数字"
+
+
+def test_staff_cannot_sign_in_to_the_api_by_sms_alone(world, sms_outbox):
+    phone = world.community_staff_a1.phone
+    APIClient().post("/api/auth/sms-codes/", {"phone": phone})
+    response = APIClient().post(
+        "/api/auth/sms-login/", {"phone": phone, "code": last_code(sms_outbox, phone)}
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "管理人员账号请使用密码登录，并完成二次验证"
+    assert not Token.objects.exists()
+
+
+def test_expired_privileged_password_gets_no_token(world, settings):
+    old = timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS + 1)
+    User.objects.filter(pk=world.lawyer_f.pk).update(password_changed_at=old)
+    response = APIClient().post(
+        "/api/auth/token/", {"phone": world.lawyer_f.phone, "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "密码已超过 90 天未修改" in response.json()["message"]
+    assert not Token.objects.exists()
+    # A resident's old password does not expire.
+    User.objects.filter(pk=world.resident.pk).update(password_changed_at=old)
+    response = APIClient().post(
+        "/api/auth/token/", {"phone": world.resident.phone, "password": PASSWORD}
+    )
+    assert response.status_code == 200
