@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.audit import record_denial
+
 MESSAGES = {
     "not_authenticated": "请先登录",
     "authentication_failed": "登录信息无效或已过期，请重新登录",
@@ -40,7 +42,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(detail=_django_errors(exc))
     elif isinstance(exc, (Http404, DjangoPermissionDenied)):
         # Services raise PermissionDenied for rows outside the actor's scope: answer
-        # like a missing row, so that nobody learns what exists elsewhere.
+        # like a missing row, so that nobody learns what exists elsewhere; the refusal
+        # itself goes to the operation log.
+        if isinstance(exc, DjangoPermissionDenied) and context.get("request") is not None:
+            record_denial(context["request"], reason="不在您的管辖范围", status=404)
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from core.audit import can_read_audit
 from core.forms import BootstrapFormMixin
 from core.masking import mask_phone
 from core.models import LoginLog, OperationLog
@@ -282,8 +283,7 @@ class LoginLogFilterForm(_LogFilterForm):
 
 
 def _log_page(request: HttpRequest, model: Any, form: Any, template: str) -> HttpResponse:
-    principal = get_principal(request.user)
-    if not (principal.is_superuser or principal.has(Role.BUREAU_ADMIN)):
+    if not can_read_audit(request.user):  # user managers (superusers) do not read logs
         raise Http404
     qs = form.apply(model.objects.visible_to(request.user))
     if model is LoginLog:

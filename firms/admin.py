@@ -78,6 +78,9 @@ class LawyerAdmin(ScopedAdmin):
 
 @admin.register(FirmAdmin)
 class FirmAdminAdmin(ScopedAdmin):
+    """User management: superusers only (bureau admins read the logs instead)."""
+
+    admin_roles = ()
     list_display = ["user", "firm", "is_active"]
     list_select_related = ["user", "firm"]
     raw_id_fields = ["user"]

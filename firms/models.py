@@ -145,6 +145,7 @@ class Lawyer(AuditedModel):
 
     objects = LawyerQuerySet.as_manager()
     audit_masked_fields = ("phone",)
+    audit_role_fields = ("user_id",)
 
     class Meta:
         verbose_name = _("律师")
@@ -196,6 +197,7 @@ class FirmAdmin(AuditedModel):
     is_active = models.BooleanField(_("有效"), default=True)
 
     objects = FirmChildQuerySet.as_manager()
+    audit_role_fields = ("user_id", "firm_id", "is_active")
 
     class Meta:
         verbose_name = _("律所管理员")

@@ -46,10 +46,9 @@ def bind_lawyer_account(*, lawyer: Lawyer, user: User) -> Lawyer:
 @transaction.atomic
 def grant_firm_admin(*, actor: Any, firm: LawFirm, user: User) -> FirmAdmin:
     """Only the firm's bureau (or a superuser) names a firm's admins."""
-    if actor is not None:
-        principal = get_principal(actor)
-        if not principal.is_superuser and firm.district_id not in principal.ids(Role.BUREAU_ADMIN):
-            raise PermissionDenied
+    if actor is not None and not get_principal(actor).is_superuser:
+        # User management is separate from audit reading: superusers only.
+        raise PermissionDenied
     binding, created = FirmAdmin.objects.get_or_create(firm=firm, user=user)
     if not created and not binding.is_active:
         binding.is_active = True

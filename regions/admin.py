@@ -106,6 +106,9 @@ class CommunityAdmin(ScopedAdmin):
 
 @admin.register(RegionRole)
 class RegionRoleAdmin(ScopedAdmin):
+    """User management: superusers only (bureau admins read the logs instead)."""
+
+    admin_roles = ()
     list_display = ["user", "role", "district", "street", "community", "title", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__phone", "user__name"]

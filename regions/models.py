@@ -256,6 +256,7 @@ class RegionRole(AuditedModel):
     is_active = models.BooleanField(_("有效"), default=True)
 
     objects = RegionRoleQuerySet.as_manager()
+    audit_role_fields = ("user_id", "role", "district_id", "street_id", "community_id", "is_active")
 
     class Meta:
         verbose_name = _("区域工作人员")

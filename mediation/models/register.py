@@ -144,6 +144,7 @@ class Mediator(AuditedModel):
     is_active = models.BooleanField(_("在任"), default=True)
 
     objects = MediatorQuerySet.as_manager()
+    audit_role_fields = ("user_id", "organization_id", "is_active")
     audit_masked_fields = ("phone",)
 
     class Meta:

@@ -51,7 +51,15 @@ class Command(BaseCommand):
         self.stdout.write("-" * max(width(line) for line in lines))
         for line in lines[1:]:
             self.stdout.write(line)
+        self.stdout.write(
+            f"调解员          13800009001–13800009009  {demo.DEMO_PASSWORD}  "
+            "所在调解组织的调解案件（云调解）"
+        )
         self.stdout.write("")
         self.stdout.write(f"网站首页：{base}/   （用手机号和密码登录）")
         self.stdout.write(f"后台管理：{base}/admin/   （超级管理员、区司法局管理员）")
         self.stdout.write(f"接口文档：{base}/api/docs/")
+        self.stdout.write(
+            "工作人员账号（区司法局、司法所、社区、律所管理员、调解员、超级管理员）输入密码后还需"
+            "短信验证码：本机演示时验证码打印在运行 make run 的终端里（以“[短信]”开头）。"
+        )
