@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from assessment.api.urls import router as assessment_router
 from consultations.api.urls import router as consultations_router
 from firms.api.urls import router as firms_router
 from mediation.api.urls import router as mediation_router
@@ -27,6 +28,7 @@ router.registry.extend(
         *consultations_router.registry,
         *mediation_router.registry,
         *news_router.registry,
+        *assessment_router.registry,
     ]
 )
 

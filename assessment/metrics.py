@@ -1,0 +1,575 @@
+"""The monthly metrics: what each measures, how (one SQL query for all firms, with
+aggregate subqueries per firm), and the records behind it (the evidence).
+
+Every metric is a numerator and a denominator per firm; its value is 100 × n / d,
+capped at 100 (coverage compares with the share of the year gone by; mediation
+compares with the firm with the most successes). A firm with nothing to count on a
+metric (no question due, no shift ...) is not scored on it: its total is the weighted
+mean of the metrics it has. The evidence rows of a metric add up to its numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessment.choices import Metric
+from consultations.choices import AssignmentStatus
+from consultations.models import DutyShift, Question, QuestionAssignment
+from firms.models import LawFirm
+from mediation.choices import DisputeCategory, Outcome
+from mediation.models import Case
+from pairing.models import Pairing
+from visits.choices import ServiceDayStatus, VisitStatus
+from visits.models import PlanMonth, ServiceDay, Visit, VisitHousehold
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+LIVE_ASSIGNMENTS = (AssignmentStatus.PENDING, AssignmentStatus.ACTIVE)
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def add_months(day: date, n: int) -> date:
+    index = day.year * 12 + day.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of one district, with its bounds as dates and as local times."""
+
+    district_id: int
+    first: date
+
+    @property
+    def next_first(self) -> date:
+        return add_months(self.first, 1)
+
+    @property
+    def last(self) -> date:
+        return self.next_first - timedelta(days=1)
+
+    @property
+    def year_start(self) -> date:
+        return self.first.replace(month=1)
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive: the first moment of the next month."""
+        return timezone.make_aware(datetime.combine(self.next_first, time.min))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One record behind a firm's metric, and what it adds to the numbers."""
+
+    firm_id: int
+    kind: str
+    object_id: int | None
+    day: date | None
+    label: str
+    numerator: Decimal
+    denominator: Decimal
+    note: str = ""
+
+
+def _agg(qs: QuerySet, function: str, field: str = "pk", *, distinct: bool = False) -> Coalesce:
+    """``function`` (COUNT, SUM) of ``qs`` as a subquery: one number per outer row,
+    0 when nothing matches. ``qs`` refers to the outer firm with OuterRef."""
+    template = (
+        "%(function)s(DISTINCT %(expressions)s)" if distinct else "%(function)s(%(expressions)s)"
+    )
+    expression = Func(F(field), function=function, template=template, output_field=IntegerField())
+    inner = qs.order_by().annotate(agg_value=expression).values("agg_value")[:1]
+    return Coalesce(Subquery(inner), Value(0), output_field=IntegerField())
+
+
+def _paired_at_end(m: Month, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start_date__lte": m.last}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": m.last})
+    )
+
+
+def ranked_firms(m: Month) -> QuerySet[LawFirm]:
+    """The firms of the district paired with a community at some time in the month."""
+    paired = Pairing.objects.filter(start_date__lte=m.last).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=m.first)
+    )
+    return LawFirm.objects.filter(
+        district_id=m.district_id, pk__in=paired.values("firm_id")
+    ).order_by("name", "pk")
+
+
+# --- the measures: each one query over the firms ------------------------------------------
+
+
+def _visits(firms: QuerySet, m: Month) -> QuerySet:
+    done = Visit.objects.filter(
+        firm=OuterRef("pk"), status=VisitStatus.CONFIRMED, date__gte=m.first, date__lte=m.last
+    )
+    plan = PlanMonth.objects.filter(
+        plan__firm=OuterRef("pk"),
+        plan__is_current=True,
+        plan__year=m.first.year,
+        month=m.first.month,
+    )
+    return firms.annotate(num=_agg(done, "COUNT"), den=_agg(plan, "SUM", "visits"))
+
+
+def _coverage(firms: QuerySet, m: Month) -> QuerySet:
+    communities = Pairing.objects.filter(_paired_at_end(m), firm=OuterRef(OuterRef("pk")))
+    reached = VisitHousehold.objects.filter(
+        visit__firm=OuterRef("pk"),
+        visit__status=VisitStatus.CONFIRMED,
+        visit__date__gte=m.year_start,
+        visit__date__lte=m.last,
+        visit__community__in=communities.values("community_id"),
+    )
+    homes = Pairing.objects.filter(_paired_at_end(m), firm=OuterRef("pk"))
+    return firms.annotate(
+        num=_agg(reached, "COUNT", "household_id", distinct=True),
+        den=_agg(homes, "SUM", "community__households"),
+    )
+
+
+def _due_questions(m: Month) -> QuerySet:
+    return Question.objects.filter(
+        district_id=m.district_id, reply_deadline__gte=m.start, reply_deadline__lt=m.end
+    )
+
+
+def _replies(firms: QuerySet, m: Month) -> QuerySet:
+    """Questions due in the month that were routed to the firm (or that it answered),
+    less those another firm answered in time; on time: answered in time by the firm."""
+    assigned = QuestionAssignment.objects.filter(
+        lawyer__firm=OuterRef(OuterRef("pk")), status__in=LIVE_ASSIGNMENTS
+    ).values("question_id")
+    firm = OuterRef("pk")
+    due = (
+        _due_questions(m)
+        .filter(Q(pk__in=assigned) | Q(first_reply_lawyer__firm=firm))
+        .filter(
+            Q(deadline_met__isnull=True) | Q(deadline_met=False) | Q(first_reply_lawyer__firm=firm)
+        )
+    )
+    on_time = due.filter(deadline_met=True, first_reply_lawyer__firm=firm)
+    return firms.annotate(num=_agg(on_time, "COUNT"), den=_agg(due, "COUNT"))
+
+
+def _rated(m: Month) -> QuerySet:
+    return Question.objects.filter(
+        district_id=m.district_id,
+        closed_at__gte=m.start,
+        closed_at__lt=m.end,
+        rating__isnull=False,
+    )
+
+
+def _satisfaction(firms: QuerySet, m: Month) -> QuerySet:
+    rated = _rated(m).filter(first_reply_lawyer__firm=OuterRef("pk"))
+    return firms.annotate(num=_agg(rated, "SUM", "rating"), den=_agg(rated, "COUNT") * 5)
+
+
+def _service_days(firms: QuerySet, m: Month) -> QuerySet:
+    days = ServiceDay.objects.filter(firm=OuterRef("pk"), month=m.first).exclude(
+        status=ServiceDayStatus.CANCELLED
+    )
+    held = days.filter(status=ServiceDayStatus.HELD)
+    return firms.annotate(num=_agg(held, "COUNT"), den=_agg(days, "COUNT"))
+
+
+def _successes(m: Month) -> QuerySet:
+    return Case.objects.filter(
+        district_id=m.district_id,
+        outcome=Outcome.SUCCESS,
+        closed_at__gte=m.start,
+        closed_at__lt=m.end,
+        lawyer__isnull=False,
+    )
+
+
+def _mediation(firms: QuerySet, m: Month) -> QuerySet:
+    """Successes only; the denominator (the most successes of any firm) is set after."""
+    mine = _successes(m).filter(lawyer__firm=OuterRef("pk"))
+    return firms.annotate(num=_agg(mine, "COUNT"), den=Value(0, output_field=IntegerField()))
+
+
+def _shifts(m: Month) -> QuerySet:
+    return DutyShift.objects.filter(district_id=m.district_id, date__gte=m.first, date__lte=m.last)
+
+
+def _duty(firms: QuerySet, m: Month) -> QuerySet:
+    shifts = _shifts(m).filter(lawyer__firm=OuterRef("pk"))
+    done = shifts.filter(checked_in_at__isnull=False, checked_out_at__isnull=False)
+    return firms.annotate(num=_agg(done, "COUNT"), den=_agg(shifts, "COUNT"))
+
+
+# --- evidence: the records behind the numbers, for a set of firms ------------------------------
+
+
+def _local(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
+
+
+def _visits_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
+    visits = (
+        Visit.objects.filter(
+            firm_id__in=firm_ids,
+            status=VisitStatus.CONFIRMED,
+            date__gte=m.first,
+            date__lte=m.last,
+        )
+        .select_related("community")
+        .order_by("date", "pk")
+    )
+    for v in visits:
+        yield Evidence(
+            v.firm_id,
+            "visit",
+            v.pk,
+            v.date,
+            f"{v.community.name} {v.get_kind_display()}",
+            Decimal(1),
+            ZERO,
+        )
+    months = PlanMonth.objects.filter(
+        plan__firm_id__in=firm_ids,
+        plan__is_current=True,
+        plan__year=m.first.year,
+        month=m.first.month,
+    ).values_list("plan_id", "plan__firm_id", "plan__community__name", "visits")
+    for plan_id, firm_id, community, target in months:
+        yield Evidence(
+            firm_id,
+            "plan",
+            plan_id,
+            None,
+            f"{community} {m.first.month} 月计划走访 {target} 次",
+            ZERO,
+            Decimal(target),
+        )
+
+
+def _coverage_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
+    reached = VisitHousehold.objects.filter(
+        visit__firm=OuterRef("firm_id"),
+        visit__community=OuterRef("community_id"),
+        visit__status=VisitStatus.CONFIRMED,
+        visit__date__gte=m.year_start,
+        visit__date__lte=m.last,
+    )
+    rows = (
+        Pairing.objects.filter(_paired_at_end(m), firm_id__in=firm_ids)
+        .annotate(reached=_agg(reached, "COUNT", "household_id", distinct=True))
+        .values_list(
+            "firm_id", "community_id", "community__name", "community__households", "reached"
+        )
+        .order_by("community__name")
+    )
+    for firm_id, community_id, name, households, reached_count in rows:
+        yield Evidence(
+            firm_id,
+            "community",
+            community_id,
+            None,
+            f"{name}：1 月至今覆盖 {reached_count} 户 / 共 {households} 户",
+            Decimal(reached_count),
+            Decimal(households),
+        )
+
+
+def _replies_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
+    pairs = set(
+        QuestionAssignment.objects.filter(
+            question__in=_due_questions(m),
+            lawyer__firm_id__in=firm_ids,
+            status__in=LIVE_ASSIGNMENTS,
+        ).values_list("question_id", "lawyer__firm_id")
+    )
+    questions = (
+        _due_questions(m)
+        .filter(Q(pk__in=[q for q, _ in pairs]) | Q(first_reply_lawyer__firm_id__in=firm_ids))
+        .values_list(
+            "pk",
+            "case_number",
+            "reply_deadline",
+            "first_replied_at",
+            "deadline_met",
+            "first_reply_lawyer__firm_id",
+        )
+        .order_by("reply_deadline", "pk")
+    )
+    wanted = set(firm_ids)
+    for pk, number, deadline, replied, met, by in questions:
+        firms = {f for q, f in pairs if q == pk} | ({by} & wanted)
+        for firm_id in sorted(firms):
+            if met and by != firm_id:
+                continue  # another firm answered in time: nobody was left waiting
+            on_time = bool(met and by == firm_id)
+            note = "按时答复" if on_time else ("超时答复" if replied else "未答复")
+            yield Evidence(
+                firm_id,
+                "question",
+                pk,
+                timezone.localdate(deadline),
+                f"{number}（答复时限 {_local(deadline)}）",
+                Decimal(int(on_time)),
+                Decimal(1),
+                note,
+            )
+
+
+def _satisfaction_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
+    rated = (
+        _rated(m)
+        .filter(first_reply_lawyer__firm_id__in=firm_ids)
+        .values_list("pk", "case_number", "closed_at", "rating", "first_reply_lawyer__firm_id")
+        .order_by("closed_at", "pk")
+    )
+    for pk, number, closed, rating, firm_id in rated:
+        yield Evidence(
+            firm_id,
+            "question",
+            pk,
+            timezone.localdate(closed),
+            f"{number} 居民评分 {rating} 分",
+            Decimal(rating),
+            Decimal(5),
+        )
+
+
+def _service_days_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
+    days = (
+        ServiceDay.objects.filter(firm_id__in=firm_ids, month=m.first)
+        .exclude(status=ServiceDayStatus.CANCELLED)
+        .select_related("community")
+        .order_by("date", "pk")
+    )
+    for d in days:
+        held = d.status == ServiceDayStatus.HELD
+        yield Evidence(
+            d.firm_id or 0,
+            "service_day",
+            d.pk,
+            d.date,
+            f"{d.community.name} 服务日",
+            Decimal(int(held)),
+            Decimal(1),
+            d.get_status_display(),
+        )
+
+
+def _mediation_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
+    cases = (
+        _successes(m)
+        .filter(lawyer__firm_id__in=firm_ids)
+        .values_list(
+            "pk", "case_number", "closed_at", "category", "lawyer__name", "lawyer__firm_id"
+        )
+        .order_by("closed_at", "pk")
+    )
+    labels = dict(DisputeCategory.choices)
+    for pk, number, closed, category, lawyer, firm_id in cases:
+        yield Evidence(
+            firm_id,
+            "case",
+            pk,
+            timezone.localdate(closed),
+            f"{number} {labels.get(category, category)}（{lawyer}）",
+            Decimal(1),
+            ZERO,
+            "调解成功",
+        )
+
+
+def _duty_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
+    shifts = (
+        _shifts(m)
+        .filter(lawyer__firm_id__in=firm_ids)
+        .select_related("lawyer")
+        .order_by("date", "pk")
+    )
+    for s in shifts:
+        done = s.checked_in_at is not None and s.checked_out_at is not None
+        yield Evidence(
+            s.lawyer.firm_id,
+            "shift",
+            s.pk,
+            s.date,
+            f"{s.lawyer.name} 值班",
+            Decimal(int(done)),
+            Decimal(1),
+            s.get_status_display(),
+        )
+
+
+# --- the definitions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Definition:
+    metric: Metric
+    rule: str  # how the value is computed, as the pages explain it
+    numerator: str
+    denominator: str
+    measure: Callable[[QuerySet, Month], QuerySet]
+    evidence: Callable[[Month, list[int]], Iterable[Evidence]]
+    # The value when the denominator is 0: None means "not scored on this metric".
+    when_empty: Callable[[Decimal], Decimal | None] = lambda num: None
+
+    @property
+    def label(self) -> str:
+        return str(self.metric.label)
+
+
+DEFINITIONS: dict[str, Definition] = {
+    d.metric.value: d
+    for d in (
+        Definition(
+            Metric.VISITS,
+            "当月已确认的走访次数 ÷ 当月计划走访次数"
+            "（未填报计划的，有走访计 100 分，无走访计 0 分）",
+            "已确认走访（次）",
+            "计划走访（次）",
+            _visits,
+            _visits_evidence,
+            when_empty=lambda num: HUNDRED if num > 0 else ZERO,
+        ),
+        Definition(
+            Metric.COVERAGE,
+            "1 月至当月末累计走访覆盖的住户 ÷（月末结对社区总户数 × 当月月份 / 12），"
+            "即按全年全覆盖的进度计",
+            "累计覆盖住户（户）",
+            "结对社区住户（户）",
+            _coverage,
+            _coverage_evidence,
+        ),
+        Definition(
+            Metric.REPLIES,
+            "答复时限在当月、分派给本所律师的咨询中，本所律师按时答复的比例（他所律师已按时答复的不计）",
+            "按时答复（件）",
+            "应答复咨询（件）",
+            _replies,
+            _replies_evidence,
+        ),
+        Definition(
+            Metric.SATISFACTION,
+            "当月居民对本所律师解答的评分之和 ÷（评价数 × 5 分）",
+            "评分合计（分）",
+            "满分合计（分）",
+            _satisfaction,
+            _satisfaction_evidence,
+        ),
+        Definition(
+            Metric.SERVICE_DAYS,
+            "本所结对社区当月服务日中已举行的比例（社区取消的不计）",
+            "已举行（次）",
+            "应举行（次）",
+            _service_days,
+            _service_days_evidence,
+        ),
+        Definition(
+            Metric.MEDIATION,
+            "本所律师参与并调解成功的案件数 ÷ 当月全区律所中的最多件数",
+            "调解成功（件）",
+            "全区最多（件）",
+            _mediation,
+            _mediation_evidence,
+        ),
+        Definition(
+            Metric.DUTY,
+            "本所律师当月值班中已签到并签退的比例",
+            "签到签退（班次）",
+            "排班（班次）",
+            _duty,
+            _duty_evidence,
+        ),
+    )
+}
+
+
+def value_of(metric: str, numerator: Decimal, denominator: Decimal, m: Month) -> Decimal | None:
+    """A metric's value (0–100) from its numbers, or None if it is not scored."""
+    if metric == Metric.COVERAGE:
+        denominator = denominator * m.first.month / 12
+    if denominator <= 0:
+        return DEFINITIONS[metric].when_empty(numerator)
+    return q2(min(HUNDRED, HUNDRED * numerator / denominator))
+
+
+def total_of(values: dict[str, Decimal | None], weights: dict[str, int]) -> Decimal:
+    """The weighted mean of the scored metrics (0 if none is scored)."""
+    scored = {k: v for k, v in values.items() if v is not None and weights.get(k, 0) > 0}
+    weight = sum(weights[k] for k in scored)
+    if not weight:
+        return q2(ZERO)
+    return q2(sum((weights[k] * v for k, v in scored.items()), ZERO) / weight)
+
+
+def ranks(totals: dict[Any, Decimal]) -> dict[Any, int]:
+    """Competition ranking (1, 2, 2, 4): equal totals share a rank."""
+    ordered = sorted(totals.values(), reverse=True)
+    return {key: ordered.index(total) + 1 for key, total in totals.items()}
+
+
+def measure(m: Month, metrics: Iterable[str]) -> dict[int, dict[str, tuple[Decimal, Decimal]]]:
+    """(numerator, denominator) of each metric for each firm ranked in the month: one
+    query for the firms' ids and one per metric."""
+    firms = ranked_firms(m)
+    result: dict[int, dict[str, tuple[Decimal, Decimal]]] = {
+        pk: {} for pk in firms.values_list("pk", flat=True)
+    }
+    if not result:
+        return result
+    for metric in metrics:
+        rows = DEFINITIONS[metric].measure(firms, m).values_list("pk", "num", "den")
+        for pk, num, den in rows:
+            result[pk][metric] = (Decimal(num or 0), Decimal(den or 0))
+        if metric == Metric.MEDIATION:
+            best = max(num for num, _ in (r[metric] for r in result.values()))
+            for r in result.values():
+                r[metric] = (r[metric][0], best)
+    return result
+
+
+def evidence(metric: str, m: Month, firm_ids: list[int]) -> list[Evidence]:
+    """The records behind ``metric`` for these firms (one or two queries)."""
+    rows = list(DEFINITIONS[metric].evidence(m, firm_ids))
+    if metric == Metric.MEDIATION and firm_ids:
+        best = max(
+            _successes(m)
+            .filter(lawyer__firm__in=ranked_firms(m).values("pk"))
+            .values("lawyer__firm_id")
+            .annotate(n=Count("pk"))
+            .values_list("n", flat=True)
+            .order_by("-n")[:1]
+            or [0]
+        )
+        rows += [
+            Evidence(
+                f,
+                "benchmark",
+                None,
+                None,
+                f"当月全区律所调解成功最多 {best} 件",
+                ZERO,
+                Decimal(best),
+            )
+            for f in firm_ids
+        ]
+    return rows

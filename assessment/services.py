@@ -1,0 +1,568 @@
+"""Every state change of the ranking, the appeals, the annual assessment, the
+commendations and the rules (subsidies: assessment.subsidies). Typed functions in a
+transaction; a bad input raises ValidationError with a Chinese message and changes
+nothing; an actor outside their scope gets PermissionDenied (answered as 404)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment import bulletin as bulletins
+from assessment import metrics
+from assessment.choices import (
+    AnnualStatus,
+    AppealStatus,
+    Difficulty,
+    RankingStatus,
+    ScoreStatus,
+)
+from assessment.models import (
+    AnnualAssessment,
+    AnnualScore,
+    Appeal,
+    Bulletin,
+    Commendation,
+    MediationRate,
+    MetricEvidence,
+    MetricScore,
+    MonthlyScore,
+    RankingConfig,
+    RankingMonth,
+    SubsidyRates,
+)
+from core.audit import record
+from core.models import OperationLog
+from core.services import save_instance
+from firms.models import LawFirm, Lawyer
+from regions.models import District
+
+MIN_REASON = 5
+DEFAULT_MEDIATION_RATES = {
+    Difficulty.SIMPLE: Decimal("300.00"),
+    Difficulty.ORDINARY: Decimal("500.00"),
+    Difficulty.COMPLEX: Decimal("1000.00"),
+}
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _text(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def require_bureau(actor: Any, district: District | int) -> None:
+    """Only the district's bureau (or a superuser) may do this."""
+    pk = district if isinstance(district, int) else district.pk
+    if actor is None:
+        return  # the system (jobs, demo)
+    if not District.objects.editable_by(actor).filter(pk=pk).exists():
+        raise PermissionDenied
+
+
+def scoped(qs: Any, actor: Any, scope: str = "editable_by") -> Any:
+    """``qs`` limited to the actor's scope; the system (actor None) acts on any row."""
+    return qs if actor is None else getattr(qs, scope)(actor)
+
+
+def log_change(action: str, obj: Any, text: str, district_id: int, **changes: Any) -> None:
+    record(
+        action,
+        model=obj._meta.label,
+        object_id=obj.pk,
+        object_repr=text,
+        changes=changes,
+        district_id=district_id,
+    )
+
+
+# --- rules ----------------------------------------------------------------------------
+
+
+def config_for(district: District | int) -> RankingConfig:
+    """The district's ranking rules (the defaults until the bureau saves its own)."""
+    pk = district if isinstance(district, int) else district.pk
+    return RankingConfig.objects.filter(district_id=pk).first() or RankingConfig(district_id=pk)
+
+
+def rates_for(district: District | int) -> SubsidyRates:
+    pk = district if isinstance(district, int) else district.pk
+    return SubsidyRates.objects.filter(district_id=pk).first() or SubsidyRates(district_id=pk)
+
+
+def mediation_rates(district: District | int) -> dict[tuple[str, str], Decimal]:
+    """The rate table, (category, difficulty) → yuan; category "" is every category
+    without its own row. The defaults apply until the bureau sets a table."""
+    pk = district if isinstance(district, int) else district.pk
+    rows = MediationRate.objects.filter(district_id=pk).values_list(
+        "category", "difficulty", "amount_yuan"
+    )
+    table = {(c, d): a for c, d, a in rows}
+    return table or {("", d): a for d, a in DEFAULT_MEDIATION_RATES.items()}
+
+
+@transaction.atomic
+def save_rules(*, actor: Any, rules: RankingConfig | SubsidyRates) -> RankingConfig | SubsidyRates:
+    """Save a district's ranking rules or subsidy rates (the bureau)."""
+    require_bureau(actor, rules.district_id)
+    return save_instance(actor=actor, instance=rules)
+
+
+@transaction.atomic
+def set_mediation_rates(
+    *, actor: Any, district: District, rates: dict[tuple[str, str], Decimal | None]
+) -> None:
+    """Set the cells of the rate table; a cell set to None is removed."""
+    require_bureau(actor, district)
+    existing = {
+        (r.category, r.difficulty): r for r in MediationRate.objects.filter(district=district)
+    }
+    for key, amount in rates.items():
+        row = existing.get(key)
+        if amount is None:
+            if row is not None:
+                row.delete()
+            continue
+        if amount < 0:
+            raise ValidationError(_("补贴金额不能为负数"))
+        if row is None:
+            row = MediationRate(district=district, category=key[0], difficulty=key[1])
+        elif row.amount_yuan == amount:
+            continue
+        row.amount_yuan = amount
+        save_instance(actor=actor, instance=row)
+
+
+# --- the monthly ranking --------------------------------------------------------------
+
+
+def _rerank(ranking: RankingMonth, now: datetime) -> None:
+    """Totals (the weighted mean of the metrics' values) and ranks of a month."""
+    values: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    for score_id, metric, value in MetricScore.objects.filter(score__ranking=ranking).values_list(
+        "score_id", "metric", "value"
+    ):
+        values[score_id][metric] = value
+    scores = list(MonthlyScore.objects.filter(ranking=ranking))
+    totals = {s.pk: metrics.total_of(values[s.pk], ranking.weights) for s in scores}
+    positions = metrics.ranks(totals)
+    for s in scores:
+        s.total, s.rank, s.updated_at = totals[s.pk], positions[s.pk], now
+    MonthlyScore.objects.bulk_update(scores, ["total", "rank", "updated_at"])
+
+
+def _store_evidence(ranking: RankingMonth, month: metrics.Month, firm_ids: list[int]) -> None:
+    MetricEvidence.objects.filter(metric_score__score__ranking=ranking).delete()
+    ids = {
+        (firm_id, metric): pk
+        for pk, firm_id, metric in MetricScore.objects.filter(score__ranking=ranking).values_list(
+            "pk", "score__firm_id", "metric"
+        )
+    }
+    rows = [
+        MetricEvidence(
+            metric_score_id=ids[(e.firm_id, metric)],
+            kind=e.kind,
+            object_id=e.object_id,
+            day=e.day,
+            label=e.label[:200],
+            note=e.note,
+            numerator=e.numerator,
+            denominator=e.denominator,
+        )
+        for metric in ranking.weights
+        for e in metrics.evidence(metric, month, firm_ids)
+        if (e.firm_id, metric) in ids
+    ]
+    MetricEvidence.objects.bulk_create(rows, batch_size=1000)
+
+
+@transaction.atomic
+def compute_month(
+    *, actor: Any, district: District, month: date, now: datetime | None = None
+) -> RankingMonth:
+    """Compute (or recompute) the draft ranking of an ended month from the records:
+    each metric is one SQL query for all firms. Values set by accepted appeals are
+    kept; firms get a fresh appeal window."""
+    now = _now(now)
+    today = timezone.localdate(now)
+    first = month.replace(day=1)
+    require_bureau(actor, district)
+    if first >= today.replace(day=1):
+        raise ValidationError(_("只能计算已经结束的月份"))
+    config = config_for(district)
+    weights = config.enabled()
+    deadline = today + timedelta(days=config.appeal_window_days)
+    ranking = (
+        RankingMonth.objects.select_for_update().filter(district=district, month=first).first()
+    )
+    if ranking is not None and not ranking.is_draft:
+        raise ValidationError(_("该月排名已发布，不能重新计算"))
+    if ranking is None:
+        ranking = RankingMonth.objects.create(
+            district=district,
+            month=first,
+            weights=weights,
+            computed_at=now,
+            appeal_deadline=deadline,
+        )
+    else:
+        ranking.weights, ranking.computed_at, ranking.appeal_deadline = weights, now, deadline
+        ranking.save(update_fields=["weights", "computed_at", "appeal_deadline", "updated_at"])
+    m = metrics.Month(district.pk, first)
+    numbers = metrics.measure(m, weights)
+    MonthlyScore.objects.filter(ranking=ranking).exclude(firm_id__in=list(numbers)).delete()
+    have = set(MonthlyScore.objects.filter(ranking=ranking).values_list("firm_id", flat=True))
+    MonthlyScore.objects.bulk_create(
+        [
+            MonthlyScore(ranking=ranking, firm_id=f, total=0, rank=1)
+            for f in numbers
+            if f not in have
+        ]
+    )
+    score_ids = dict(MonthlyScore.objects.filter(ranking=ranking).values_list("firm_id", "pk"))
+    MetricScore.objects.filter(score__ranking=ranking).exclude(metric__in=list(weights)).delete()
+    rows = {(r.score_id, r.metric): r for r in MetricScore.objects.filter(score__ranking=ranking)}
+    new, changed = [], []
+    for firm_id, per_metric in numbers.items():
+        for metric, (num, den) in per_metric.items():
+            raw = metrics.value_of(metric, num, den, m)
+            row = rows.get((score_ids[firm_id], metric))
+            if row is None:
+                new.append(
+                    MetricScore(
+                        score_id=score_ids[firm_id],
+                        metric=metric,
+                        weight=weights[metric],
+                        numerator=num,
+                        denominator=den,
+                        raw_value=raw,
+                        value=raw,
+                    )
+                )
+                continue
+            row.weight, row.numerator, row.denominator, row.raw_value = (
+                weights[metric],
+                num,
+                den,
+                raw,
+            )
+            if not row.adjusted:
+                row.value = raw
+            changed.append(row)
+    MetricScore.objects.bulk_create(new)
+    MetricScore.objects.bulk_update(
+        changed, ["weight", "numerator", "denominator", "raw_value", "value"]
+    )
+    _rerank(ranking, now)
+    _store_evidence(ranking, m, list(numbers))
+    log_change(
+        OperationLog.Action.OTHER,
+        ranking,
+        f"计算{ranking}（{len(numbers)} 家律所）",
+        district.pk,
+        firms=len(numbers),
+    )
+    return ranking
+
+
+@transaction.atomic
+def file_appeal(
+    *, actor: Any, score: MonthlyScore, reason: str, metric: str = "", now: datetime | None = None
+) -> Appeal:
+    """A firm admin appeals their firm's draft score within the window."""
+    now = _now(now)
+    locked = (
+        MonthlyScore.objects.appealable_by(actor).select_for_update().filter(pk=score.pk).first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    ranking = RankingMonth.objects.get(pk=locked.ranking_id)
+    if not ranking.is_draft:
+        raise ValidationError(_("该月排名已发布，不能再申诉"))
+    if timezone.localdate(now) > ranking.appeal_deadline:
+        raise ValidationError(
+            _("申诉期已于 %(d)s 截止") % {"d": f"{ranking.appeal_deadline:%Y-%m-%d}"}
+        )
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON:
+        raise ValidationError({"reason": _("请写明申诉理由（至少 5 个字）")})
+    if metric and metric not in ranking.weights:
+        raise ValidationError({"metric": _("该指标未计入本月排名")})
+    if Appeal.objects.filter(score=locked, status=AppealStatus.OPEN).exists():
+        raise ValidationError(_("本月得分已有一条待处理的申诉，请等待处理结果"))
+    appeal = Appeal.objects.create(
+        score=locked, metric=metric, reason=reason[:2000], filed_by=actor, filed_at=now
+    )
+    locked.status = ScoreStatus.APPEALED
+    locked.save(update_fields=["status", "updated_at"])
+    log_change(OperationLog.Action.CREATE, appeal, str(appeal), ranking.district_id, metric=metric)
+    return appeal
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({field: _("请填写 0–100 之间的数")}) from exc
+    if not number.is_finite() or not 0 <= number <= 100:
+        raise ValidationError({field: _("请填写 0–100 之间的数")})
+    return metrics.q2(number)
+
+
+@transaction.atomic
+def decide_appeal(
+    *,
+    actor: Any,
+    appeal: Appeal,
+    accept: bool,
+    comment: str,
+    adjusted_value: Decimal | str | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """The bureau accepts (optionally setting the appealed metric's value) or rejects."""
+    now = _now(now)
+    locked = scoped(Appeal.objects, actor).select_for_update().filter(pk=appeal.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    if locked.status != AppealStatus.OPEN:
+        raise ValidationError(_("该申诉已处理"))
+    score = MonthlyScore.objects.select_related("ranking").get(pk=locked.score_id)
+    comment = (comment or "").strip()
+    if len(comment) < 2:
+        raise ValidationError({"comment": _("请填写处理意见")})
+    value = None
+    if adjusted_value not in (None, ""):
+        if not accept:
+            raise ValidationError({"adjusted_value": _("驳回申诉时不能调整得分")})
+        if not locked.metric:
+            raise ValidationError({"adjusted_value": _("该申诉未指明指标，不能调整指标得分")})
+        value = _decimal(adjusted_value, "adjusted_value")
+    if value is not None:
+        row = MetricScore.objects.get(score=score, metric=locked.metric)
+        row.value, row.adjusted, row.adjust_note = value, True, comment[:300]
+        row.save(update_fields=["value", "adjusted", "adjust_note"])
+    locked.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
+    locked.decided_by, locked.decided_at = actor, now
+    locked.decision_comment, locked.adjusted_value = comment[:2000], value
+    locked.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "adjusted_value",
+            "updated_at",
+        ]
+    )
+    score.status = ScoreStatus.DRAFT
+    score.save(update_fields=["status", "updated_at"])
+    if value is not None:
+        _rerank(score.ranking, now)
+    log_change(
+        OperationLog.Action.UPDATE,
+        locked,
+        f"{locked}：{locked.get_status_display()}",
+        score.ranking.district_id,
+        status=locked.status,
+        adjusted_value=str(value) if value is not None else None,
+    )
+    return locked
+
+
+@transaction.atomic
+def publish_month(*, actor: Any, ranking: RankingMonth, now: datetime | None = None) -> Bulletin:
+    """Publish a draft month once its appeal window has passed and every appeal is
+    decided: the scores are frozen and the bulletin keeps its own copy of the table."""
+    now = _now(now)
+    locked = (
+        scoped(RankingMonth.objects, actor)
+        .select_for_update()
+        .select_related("district")
+        .filter(pk=ranking.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    if not locked.is_draft:
+        raise ValidationError(_("该月排名已发布"))
+    if timezone.localdate(now) <= locked.appeal_deadline:
+        raise ValidationError(
+            _("申诉期至 %(d)s，期满后才能发布") % {"d": f"{locked.appeal_deadline:%Y-%m-%d}"}
+        )
+    waiting = Appeal.objects.filter(score__ranking=locked, status=AppealStatus.OPEN).count()
+    if waiting:
+        raise ValidationError(_("还有 %(n)s 条申诉未处理，处理完毕后才能发布") % {"n": waiting})
+    if not MonthlyScore.objects.filter(ranking=locked).exists():
+        raise ValidationError(_("该月没有参与排名的律所"))
+    # One bulletin number at a time per district: the bulletins are numbered by count.
+    District.objects.select_for_update().filter(pk=locked.district_id).first()
+    locked.status, locked.published_at, locked.published_by = RankingStatus.PUBLISHED, now, actor
+    locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    MonthlyScore.objects.filter(ranking=locked).update(status=ScoreStatus.PUBLISHED, updated_at=now)
+    bulletin = Bulletin.objects.create(**bulletins.bulletin_values(locked, now))
+    log_change(OperationLog.Action.OTHER, locked, f"发布{locked}", locked.district_id)
+    return bulletin
+
+
+# --- the annual assessment -----------------------------------------------------------------
+
+
+def _rerank_annual(assessment: AnnualAssessment, now: datetime) -> None:
+    scores = list(AnnualScore.objects.filter(assessment=assessment))
+    for s in scores:
+        s.total = (
+            None
+            if s.bureau_mark is None
+            else metrics.q2(
+                (
+                    s.platform_score * assessment.platform_weight
+                    + s.bureau_mark * assessment.bureau_weight
+                )
+                / 100
+            )
+        )
+        s.updated_at = now
+    positions = metrics.ranks({s.pk: s.total for s in scores if s.total is not None})
+    for s in scores:
+        s.rank = positions.get(s.pk)
+    AnnualScore.objects.bulk_update(scores, ["total", "rank", "updated_at"])
+
+
+@transaction.atomic
+def compute_annual(
+    *, actor: Any, district: District, year: int, now: datetime | None = None
+) -> AnnualAssessment:
+    """The year's platform score per firm: the mean of its published monthly totals
+    (one grouped query). The bureau's marks already given are kept."""
+    now = _now(now)
+    require_bureau(actor, district)
+    averages = list(
+        MonthlyScore.objects.published()
+        .filter(ranking__district=district, ranking__month__year=year)
+        .values("firm_id")
+        .annotate(avg=Avg("total"), months=Count("pk"))
+        .values_list("firm_id", "avg", "months")
+    )
+    if not averages:
+        raise ValidationError(_("%(y)s 年尚无已发布的月度排名") % {"y": year})
+    config = config_for(district)
+    assessment = (
+        AnnualAssessment.objects.select_for_update().filter(district=district, year=year).first()
+    )
+    if assessment is not None and not assessment.is_draft:
+        raise ValidationError(_("该年度考核结果已公布，不能重新计算"))
+    if assessment is None:
+        assessment = AnnualAssessment(district=district, year=year)
+    assessment.platform_weight = config.annual_platform_weight
+    assessment.bureau_weight = config.annual_bureau_weight
+    assessment.computed_at = now
+    assessment.save()
+    firms = [f for f, _avg, _n in averages]
+    AnnualScore.objects.filter(assessment=assessment).exclude(firm_id__in=firms).delete()
+    existing = {s.firm_id: s for s in AnnualScore.objects.filter(assessment=assessment)}
+    new, changed = [], []
+    for firm_id, avg, months in averages:
+        platform = metrics.q2(Decimal(str(avg)))
+        row = existing.get(firm_id)
+        if row is None:
+            new.append(
+                AnnualScore(
+                    assessment=assessment, firm_id=firm_id, months=months, platform_score=platform
+                )
+            )
+        else:
+            row.months, row.platform_score = months, platform
+            changed.append(row)
+    AnnualScore.objects.bulk_create(new)
+    AnnualScore.objects.bulk_update(changed, ["months", "platform_score"])
+    _rerank_annual(assessment, now)
+    log_change(OperationLog.Action.OTHER, assessment, f"计算{assessment}", district.pk)
+    return assessment
+
+
+@transaction.atomic
+def set_bureau_mark(
+    *,
+    actor: Any,
+    score: AnnualScore,
+    mark: Decimal | str,
+    note: str = "",
+    now: datetime | None = None,
+) -> AnnualScore:
+    now = _now(now)
+    locked = scoped(AnnualScore.objects, actor).select_for_update().filter(pk=score.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    assessment = AnnualAssessment.objects.get(pk=locked.assessment_id)
+    if not assessment.is_draft:
+        raise ValidationError(_("该年度考核结果已公布，不能修改评分"))
+    locked.bureau_mark = _decimal(mark, "bureau_mark")
+    locked.bureau_note = _text(note)[:300]
+    locked.save(update_fields=["bureau_mark", "bureau_note", "updated_at"])
+    _rerank_annual(assessment, now)
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def publish_annual(
+    *, actor: Any, assessment: AnnualAssessment, now: datetime | None = None
+) -> AnnualAssessment:
+    now = _now(now)
+    locked = (
+        scoped(AnnualAssessment.objects, actor).select_for_update().filter(pk=assessment.pk).first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    if not locked.is_draft:
+        raise ValidationError(_("该年度考核结果已公布"))
+    missing = AnnualScore.objects.filter(assessment=locked, bureau_mark__isnull=True).count()
+    if missing:
+        raise ValidationError(_("还有 %(n)s 家律所未评分，评分后才能公布") % {"n": missing})
+    locked.status, locked.published_at, locked.published_by = AnnualStatus.PUBLISHED, now, actor
+    locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    log_change(OperationLog.Action.OTHER, locked, f"公布{locked}", locked.district_id)
+    return locked
+
+
+@transaction.atomic
+def commend(
+    *,
+    actor: Any,
+    district: District,
+    year: int,
+    title: str,
+    firm: LawFirm | None = None,
+    lawyer: Lawyer | None = None,
+    citation: str = "",
+    awarded_on: date | None = None,
+) -> Commendation:
+    """Commend a firm or a lawyer of the district for a year (the bureau)."""
+    require_bureau(actor, district)
+    if (firm is None) == (lawyer is None):
+        raise ValidationError(_("请选择受表彰的律所或律师（二选一）"))
+    title = _text(title)
+    if len(title) < 2:
+        raise ValidationError({"title": _("请填写荣誉称号")})
+    item = Commendation(
+        district=district,
+        year=year,
+        kind="firm" if firm is not None else "lawyer",
+        firm=firm,
+        lawyer=lawyer,
+        title=title,
+        citation=(citation or "").strip(),
+        awarded_on=awarded_on or timezone.localdate(),
+    )
+    return save_instance(actor=actor, instance=item)

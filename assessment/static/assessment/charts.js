@@ -1,0 +1,45 @@
+/* Draws every [data-chart] element with ECharts (window.echarts, set by the loader
+   module before this one runs). The tables next to the charts stay the source. */
+(function () {
+  if (typeof echarts === "undefined") { return; }
+  document.querySelectorAll("[data-chart]").forEach(function (node) {
+    var source = document.getElementById(node.dataset.chart);
+    if (!source) { return; }
+    var spec = JSON.parse(source.textContent);
+    var horizontal = !!spec.horizontal;
+    if (horizontal) { node.style.height = Math.max(240, spec.categories.length * 26 + 60) + "px"; }
+    node.hidden = false;
+    var category = {
+      type: "category",
+      data: spec.categories,
+      inverse: horizontal,
+      axisLabel: { interval: 0, rotate: !horizontal && spec.categories.length > 8 ? 30 : 0 }
+    };
+    var value = { type: "value", min: 0 };
+    if (spec.max) { value.max = spec.max; }
+    var axes = [value];
+    if (spec.rate_series !== undefined) {
+      axes.push({ type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } });
+    }
+    if (spec.rank_series !== undefined) {
+      axes.push({ type: "value", inverse: true, minInterval: 1, name: "名次" });
+    }
+    var series = spec.series.map(function (s, i) {
+      var item = { name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data, connectNulls: true };
+      if (spec.stack) { item.stack = "total"; }
+      if (i === spec.rate_series || i === spec.rank_series) { item.type = "line"; item.yAxisIndex = 1; }
+      if (horizontal) { item.label = { show: true, position: "right" }; }
+      return item;
+    });
+    var chart = echarts.init(node);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { type: "scroll" },
+      grid: { left: horizontal ? 170 : 50, right: 50, bottom: 60 },
+      xAxis: horizontal ? value : category,
+      yAxis: horizontal ? category : axes,
+      series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+})();

@@ -1,0 +1,145 @@
+"""The monthly ranking computed by hand on the March data set (conftest.build_march)
+equals the platform's; weights are district settings; recomputing and the job."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from assessment import jobs, services
+from assessment.models import MetricEvidence, MetricScore, MonthlyScore, RankingConfig, RankingMonth
+from assessment.tests import factories as make
+from assessment.tests.conftest import APRIL_1, MARCH
+
+D = Decimal
+
+# Worked out from the records of conftest.build_march, one metric at a time:
+# visits: F 3 confirmed of 4 + 2 planned → 50; G 3 of 2 → capped at 100.
+# coverage: F reached 101, 102, 103 (March), 104 (February), 201 → 5 households of
+#   2000 × 3/12 = 500 → 1.00; G 3 of 1000 × 3/12 = 250 → 1.20.
+# replies: F q1 on time, q2 late, q3 unanswered (q4 answered in time by G is not
+#   F's miss; q5 is due in April) → 1/3 = 33.33; G q4 → 100.
+# satisfaction: F (5 + 3) / 10 → 80; G 2 / 5 → 40.
+# service days: F 1 held of 2 → 50; G's only day was cancelled → not scored.
+# mediation: F 2 successes, G 1 (its failure does not count); most: 2 → 100, 50.
+# duty: F 2 shifts checked in and out of 3 → 66.67; G no shift → not scored.
+EXPECTED = {
+    "F": {
+        "visits": (D(3), D(6), D("50.00")),
+        "coverage": (D(5), D(2000), D("1.00")),
+        "replies": (D(1), D(3), D("33.33")),
+        "satisfaction": (D(8), D(10), D("80.00")),
+        "service_days": (D(1), D(2), D("50.00")),
+        "mediation": (D(2), D(2), D("100.00")),
+        "duty": (D(2), D(3), D("66.67")),
+    },
+    "G": {
+        "visits": (D(3), D(2), D("100.00")),
+        "coverage": (D(3), D(1000), D("1.20")),
+        "replies": (D(1), D(1), D("100.00")),
+        "satisfaction": (D(2), D(5), D("40.00")),
+        "service_days": (D(0), D(0), None),
+        "mediation": (D(1), D(2), D("50.00")),
+        "duty": (D(0), D(0), None),
+    },
+}
+# Default weights 25, 20, 15, 10, 10, 10, 10.
+# F: (25×50 + 20×1 + 15×33.33 + 10×80 + 10×50 + 10×100 + 10×66.67) / 100 = 47.3665
+# G: (25×100 + 20×1.2 + 15×100 + 10×40 + 10×50) / 80 (two metrics not scored) = 61.55
+TOTALS = {"F": (D("47.37"), 2), "G": (D("61.55"), 1)}
+
+
+def _scores(ranking: RankingMonth, world) -> dict[str, MonthlyScore]:  # type: ignore[no-untyped-def]
+    by_firm = {s.firm_id: s for s in MonthlyScore.objects.filter(ranking=ranking)}
+    return {"F": by_firm[world.firm_f.pk], "G": by_firm[world.firm_g.pk]}
+
+
+def test_ranking_computed_by_hand_equals_the_platform(march):
+    w = march.world
+    ranking = services.compute_month(
+        actor=w.bureau_admin, district=w.district, month=MARCH, now=APRIL_1
+    )
+    scores = _scores(ranking, w)
+    assert set(scores) == {"F", "G"} and ranking.scores.count() == 2  # no other firm paired
+    for firm, score in scores.items():
+        assert (score.total, score.rank) == TOTALS[firm]
+        got = {
+            m.metric: (m.numerator, m.denominator, m.value)
+            for m in MetricScore.objects.filter(score=score)
+        }
+        assert got == EXPECTED[firm]
+    assert ranking.appeal_deadline == date(2026, 4, 6)  # 5 days by default
+
+
+def test_every_metric_drills_down_to_records_that_add_up(march):
+    w = march.world
+    ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
+    rows = MetricScore.objects.filter(score__ranking=ranking)
+    assert rows.count() == 14
+    for row in rows:
+        evidence = MetricEvidence.objects.filter(metric_score=row)
+        assert sum(e.numerator for e in evidence) == row.numerator, row.metric
+        assert sum(e.denominator for e in evidence) == row.denominator, row.metric
+    f_visits = MetricEvidence.objects.filter(
+        metric_score__score__firm=w.firm_f, metric_score__metric="visits", kind="visit"
+    )
+    assert f_visits.count() == 3  # the submitted one and February's are not behind it
+
+
+def test_weights_and_metrics_are_district_settings(march):
+    w = march.world
+    RankingConfig.objects.create(
+        district=w.district,
+        weight_visits=50,
+        weight_coverage=0,
+        weight_replies=50,
+        weight_satisfaction=0,
+        weight_service_days=0,
+        weight_mediation=0,
+        weight_duty=0,
+    )
+    ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
+    assert ranking.weights == {"visits": 50, "replies": 50}
+    scores = _scores(ranking, w)
+    # F: (50×50 + 50×33.33) / 100; G: (50×100 + 50×100) / 100.
+    assert scores["F"].total == D("41.67") and scores["G"].total == D("100.00")
+    assert set(scores["F"].metrics.values_list("metric", flat=True)) == {"visits", "replies"}
+
+
+def test_recompute_follows_records_keeps_adjustments_and_opens_a_new_window(march):
+    w = march.world
+    ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
+    f = _scores(ranking, w)["F"]
+    MetricScore.objects.filter(score=f, metric="duty").update(
+        value=D("90.00"), adjusted=True, adjust_note="申诉采纳"
+    )
+    make.visit(w.firm_f, w.community_a2, date(2026, 3, 28), ["202"])
+    later = make.at(date(2026, 4, 3))
+    again = services.compute_month(actor=None, district=w.district, month=MARCH, now=later)
+    assert again.pk == ranking.pk and again.appeal_deadline == date(2026, 4, 8)
+    f = _scores(again, w)["F"]
+    visits = f.metrics.get(metric="visits")
+    assert (visits.numerator, visits.value) == (D(4), D("66.67"))
+    duty = f.metrics.get(metric="duty")
+    assert (duty.raw_value, duty.value) == (D("66.67"), D("90.00"))
+    assert MonthlyScore.objects.filter(ranking=again).count() == 2
+
+
+def test_compute_refuses_wrong_months_and_wrong_users(march):
+    w = march.world
+    with pytest.raises(ValidationError, match="已经结束"):
+        services.compute_month(actor=None, district=w.district, month=date(2026, 4, 1), now=APRIL_1)
+    for user in (w.firm_admin_f, w.street_staff_a, w.outsider, w.lawyer_f):
+        with pytest.raises(PermissionDenied):
+            services.compute_month(actor=user, district=w.district, month=MARCH, now=APRIL_1)
+    assert not RankingMonth.objects.exists()
+
+
+def test_the_job_computes_last_month_once(march):
+    w = march.world
+    assert jobs.compute_drafts(now=APRIL_1) == 1
+    assert jobs.compute_drafts(now=APRIL_1) == 0
+    ranking = RankingMonth.objects.get()
+    assert (ranking.district, ranking.month, ranking.status) == (w.district, MARCH, "draft")
+    assert not RankingMonth.objects.filter(district=w.other_district).exists()  # no pairings

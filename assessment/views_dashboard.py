@@ -1,0 +1,116 @@
+"""Dashboards: the bureau's district, a 司法所's street, a firm (ECharts, with the same
+figures as tables for screen readers and when scripts are off)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from accounts.roles import Role
+from assessment import dashboards
+from assessment.querysets import scored_firms, street_firms
+from assessment.views_common import echarts_available
+from core.scope import get_principal
+from firms.models import LawFirm
+from regions.models import District, Street
+
+TITLES = {
+    "coverage": "住户覆盖率",
+    "visits": "走访次数（按月）",
+    "replies": "咨询按时答复（按月）",
+    "mediation": "调解结果（按月）",
+    "points": "积分发放与兑换（按月）",
+    "ranking": "月度排名得分",
+}
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
+
+
+def _page(request: HttpRequest, scope: dashboards.Scope, links: dict[str, object]) -> HttpResponse:
+    year = _year(request)
+    charts = dashboards.build(scope, year)
+    return render(
+        request,
+        "assessment/dashboard.html",
+        {
+            "scope": scope,
+            "year": year,
+            "charts": [
+                {
+                    "key": key,
+                    "title": TITLES[key],
+                    "spec": spec,
+                    "id": f"chart-{key}",
+                    "data_id": f"chart-{key}-data",
+                }
+                for key, spec in charts.items()
+            ],
+            "echarts": echarts_available(),
+            **links,
+        },
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The user's own dashboard: the bureau's district, a 司法所's street, a firm."""
+    p = get_principal(request.user)
+    for role, name in (
+        (Role.BUREAU_ADMIN, "assessment:district_dashboard"),
+        (Role.STREET_STAFF, "assessment:street_dashboard"),
+        (Role.FIRM_ADMIN, "assessment:firm_dashboard"),
+    ):
+        ids = sorted(p.ids(role))
+        if ids:
+            return redirect(name, ids[0])
+    if p.is_superuser and District.objects.exists():
+        return redirect("assessment:district_dashboard", District.objects.order_by("code")[0].pk)
+    raise Http404
+
+
+@login_required
+def district_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    district = get_object_or_404(District.objects.editable_by(request.user), pk=pk)
+    streets = Street.objects.filter(district=district, is_active=True).order_by("name")
+    firms = LawFirm.objects.filter(district=district, pairings__isnull=False).distinct()
+    return _page(
+        request,
+        dashboards.Scope(district),
+        {"streets": streets, "firms": firms.order_by("name")},
+    )
+
+
+@login_required
+def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_principal(request.user)
+    allowed = Street.objects.all()
+    if not p.is_superuser:
+        allowed = Street.objects.filter(
+            Q(district_id__in=sorted(p.ids(Role.BUREAU_ADMIN)))
+            | Q(pk__in=sorted(p.ids(Role.STREET_STAFF)))
+        )
+    street = get_object_or_404(allowed.select_related("district"), pk=pk)
+    firms = LawFirm.objects.filter(pk__in=street_firms({street.pk})).order_by("name")
+    return _page(request, dashboards.Scope(street.district, street=street), {"firms": firms})
+
+
+@login_required
+def firm_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    firm = get_object_or_404(scored_firms(request.user).select_related("district"), pk=pk)
+    return _page(request, dashboards.Scope(firm.district, firm=firm), {})
+
+
+urlpatterns = [
+    path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/district/<int:pk>/", district_dashboard, name="district_dashboard"),
+    path("dashboard/street/<int:pk>/", street_dashboard, name="street_dashboard"),
+    path("dashboard/firm/<int:pk>/", firm_dashboard, name="firm_dashboard"),
+]
