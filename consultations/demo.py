@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from consultations import knowledge, roster
 from consultations.choices import (
+    DEFAULT_CATEGORIES,
     AssignmentReason,
     AssignmentStatus,
     QuestionStatus,
@@ -196,6 +197,10 @@ def _questions(district: District, rng: random.Random, now: datetime) -> dict[st
     residents = _residents(district, rng)
     if not residents:
         return {}
+    # The managed list comes from migration 0002; make sure it is there even after a
+    # database flush (transactional tests empty every table, data migrations included).
+    for order, name in enumerate(DEFAULT_CATEGORIES, start=1):
+        Category.objects.get_or_create(name=name, defaults={"sort_order": order})
     categories = {c.name: c for c in Category.objects.all()}
     hours = region_services.settings_for(district).reply_deadline_hours
     window = timedelta(hours=hours)
