@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal
+from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
 
 WORKING_ROLES = (
     Role.BUREAU_ADMIN,
@@ -25,10 +25,6 @@ WORKING_ROLES = (
     Role.FIRM_ADMIN,
     Role.LAWYER,
 )
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
 
 
 def working_districts(p: Principal) -> set[int]:
@@ -45,9 +41,9 @@ def street_firms(street_ids: set[int]) -> QuerySet:
 def _firm_scope(p: Principal, firm: str, district: str) -> list[Q | None]:
     streets = p.ids(Role.STREET_STAFF)
     return [
-        _in(district, p.ids(Role.BUREAU_ADMIN)),
+        q_in(district, p.ids(Role.BUREAU_ADMIN)),
         Q(**{f"{firm}__in": street_firms(streets)}) if streets else None,
-        _in(firm, p.ids(Role.FIRM_ADMIN)),
+        q_in(firm, p.ids(Role.FIRM_ADMIN)),
     ]
 
 
@@ -68,7 +64,7 @@ class _BureauEdits(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in(self.district_path, p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in(self.district_path, p.ids(Role.BUREAU_ADMIN)))
 
 
 class DistrictRuleQuerySet(_BureauEdits):
@@ -78,7 +74,7 @@ class DistrictRuleQuerySet(_BureauEdits):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", working_districts(p)))
+        return filter_any(self, q_in("district_id", working_districts(p)))
 
 
 class RankingMonthQuerySet(_BureauEdits):
@@ -93,7 +89,7 @@ class RankingMonthQuerySet(_BureauEdits):
             for b in p.bindings
             if b.role in (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN) and b.district_id
         }
-        return filter_any(self, _in("district_id", districts))
+        return filter_any(self, q_in("district_id", districts))
 
     def published(self) -> RankingMonthQuerySet:
         return self.filter(status="published")
@@ -109,7 +105,7 @@ class MonthlyScoreQuerySet(ScopedQuerySet):
     def appealable_by(self, user: Any) -> ScopedQuerySet:
         """A firm admin appeals their own firm's scores (the services check the rest)."""
         p = get_principal(user)
-        return filter_any(self, _in("firm_id", p.ids(Role.FIRM_ADMIN)))
+        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
 
     def published(self) -> MonthlyScoreQuerySet:
         return self.filter(ranking__status="published")
@@ -143,7 +139,7 @@ class AppealQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("score__ranking__district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("score__ranking__district_id", p.ids(Role.BUREAU_ADMIN)))
 
     def open(self) -> AppealQuerySet:
         return self.filter(status="open")
@@ -166,7 +162,7 @@ class SubsidyPeriodQuerySet(_BureauEdits):
         firm_districts = {
             b.district_id for b in p.bindings if b.role == Role.FIRM_ADMIN and b.district_id
         }
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN) | firm_districts))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN) | firm_districts))
 
 
 class SubsidyItemQuerySet(_BureauEdits):
@@ -179,8 +175,8 @@ class SubsidyItemQuerySet(_BureauEdits):
             return self.all()
         return filter_any(
             self,
-            _in("period__district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in("firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("period__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
         )
 
 
@@ -193,7 +189,7 @@ class AnnualAssessmentQuerySet(_BureauEdits):
             return self.all()
         return filter_any(
             self,
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
             Q(status="published", district_id__in=sorted(working_districts(p)))
             if working_districts(p)
             else None,

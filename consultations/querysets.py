@@ -23,11 +23,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
 
 
 def lawyer_firms(p: Principal) -> set[int]:
@@ -84,9 +80,9 @@ class QuestionQuerySet(ScopedQuerySet):
             Q(filed_by_id=p.user_id),
             firm_rows,
             pool,
-            _in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-            _in("community__street_id", p.ids(Role.STREET_STAFF)),
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
+            q_in("community__street_id", p.ids(Role.STREET_STAFF)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -159,7 +155,7 @@ class AssignmentQuerySet(QuestionChildQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("lawyer_id", p.ids(Role.LAWYER)))
+        return filter_any(self, q_in("lawyer_id", p.ids(Role.LAWYER)))
 
 
 class CategoryQuerySet(ScopedQuerySet):
@@ -191,7 +187,7 @@ class KnowledgeQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class DutyShiftQuerySet(ScopedQuerySet):
@@ -201,13 +197,13 @@ class DutyShiftQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", _working_districts(p)))
+        return filter_any(self, q_in("district_id", _working_districts(p)))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class LawyerChildQuerySet(ScopedQuerySet):
@@ -219,9 +215,9 @@ class LawyerChildQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("lawyer_id", p.ids(Role.LAWYER)),
-            _in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
-            _in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("lawyer_id", p.ids(Role.LAWYER)),
+            q_in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -230,8 +226,8 @@ class LawyerChildQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("lawyer_id", p.ids(Role.LAWYER)),
-            _in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("lawyer_id", p.ids(Role.LAWYER)),
+            q_in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
 
@@ -245,17 +241,17 @@ class DutyChildQuerySet(ScopedQuerySet):
         lawyers = p.ids(Role.LAWYER)
         return filter_any(
             self,
-            _in("requester_id", lawyers),
-            _in("to_lawyer_id", lawyers),
-            _in("requester__firm_id", p.ids(Role.FIRM_ADMIN)),
-            _in("shift__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("requester_id", lawyers),
+            q_in("to_lawyer_id", lawyers),
+            q_in("requester__firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("shift__district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("shift__district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("shift__district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class ServiceRequestQuerySet(ScopedQuerySet):
@@ -268,9 +264,9 @@ class ServiceRequestQuerySet(ScopedQuerySet):
         return filter_any(
             self,
             Q(resident_id=p.user_id),
-            _in("lawyer_id", p.ids(Role.LAWYER)),
-            _in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("lawyer_id", p.ids(Role.LAWYER)),
+            q_in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -280,4 +276,4 @@ class ServiceRequestQuerySet(ScopedQuerySet):
             return self.all()
         if p.user_id is None:
             return self.none()
-        return filter_any(self, Q(resident_id=p.user_id), _in("lawyer_id", p.ids(Role.LAWYER)))
+        return filter_any(self, Q(resident_id=p.user_id), q_in("lawyer_id", p.ids(Role.LAWYER)))

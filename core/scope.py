@@ -111,6 +111,11 @@ def q_or(*conditions: models.Q | None) -> models.Q | None:
     return result
 
 
+def q_in(lookup: str, ids: set[int]) -> models.Q | None:
+    """``lookup__in=ids`` as a condition for filter_any, or None when there are no ids."""
+    return models.Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+
+
 def filter_any(qs: ScopedQuerySet, *conditions: models.Q | None) -> ScopedQuerySet:
     """Rows matching any condition (a user may hold several roles); none if no role."""
     combined = q_or(*conditions)

@@ -10,14 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
 
 
 def _staff_districts(p: Principal) -> set[int]:
@@ -40,8 +34,8 @@ class FirmQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
-            _in("pk", _lawyer_firms(p)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
+            q_in("pk", _lawyer_firms(p)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -50,8 +44,8 @@ class FirmQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in("pk", p.ids(Role.FIRM_ADMIN)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("pk", p.ids(Role.FIRM_ADMIN)),
         )
 
     def public(self) -> FirmQuerySet:
@@ -65,8 +59,8 @@ class LawyerQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("firm__district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
-            _in("firm_id", _lawyer_firms(p)),
+            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
+            q_in("firm_id", _lawyer_firms(p)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -75,9 +69,9 @@ class LawyerQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("firm__district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in("firm_id", p.ids(Role.FIRM_ADMIN)),
-            _in("pk", p.ids(Role.LAWYER)),
+            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("pk", p.ids(Role.LAWYER)),
         )
 
     def public(self) -> LawyerQuerySet:
@@ -97,7 +91,7 @@ class FirmChildQuerySet(ScopedQuerySet):
         if p.is_superuser:
             return self.all()
         # Only the bureau grants firm admin rights, not the firm itself.
-        return filter_any(self, _in("firm__district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class DistrictChildQuerySet(ScopedQuerySet):
@@ -108,13 +102,13 @@ class DistrictChildQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.district_ids))
+        return filter_any(self, q_in("district_id", p.district_ids))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class SpecialtyQuerySet(ScopedQuerySet):

@@ -19,11 +19,7 @@ from typing import Any
 from django.db.models import Case, Q, When
 
 from accounts.roles import Role
-from core.scope import ScopedQuerySet, filter_any, get_principal
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+from core.scope import ScopedQuerySet, filter_any, get_principal, q_in
 
 
 class OrganizationQuerySet(ScopedQuerySet):
@@ -31,13 +27,13 @@ class OrganizationQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.district_ids))
+        return filter_any(self, q_in("district_id", p.district_ids))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
     def by_level(self) -> OrganizationQuerySet:
         """District organizations first, then streets', then communities'."""
@@ -50,13 +46,13 @@ class MediatorQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("organization__district_id", p.district_ids))
+        return filter_any(self, q_in("organization__district_id", p.district_ids))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("organization__district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("organization__district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class MediationLawyerQuerySet(OrganizationQuerySet):
@@ -80,11 +76,11 @@ class CaseQuerySet(ScopedQuerySet):
             self,
             Q(pk__in=Party.objects.filter(mine).values("case_id")),
             Q(applied_by_id=p.user_id),
-            _in("organization_id", p.ids(Role.MEDIATOR)),
-            _in("lawyer_id", p.ids(Role.LAWYER)),
-            _in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-            _in("street_id", p.ids(Role.STREET_STAFF)),
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("organization_id", p.ids(Role.MEDIATOR)),
+            q_in("lawyer_id", p.ids(Role.LAWYER)),
+            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:

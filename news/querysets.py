@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal
+from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
 
 WRITER_ROLES = (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN)
 
@@ -22,10 +22,6 @@ WRITER_ROLES = (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN)
 def writer_district_ids(p: Principal) -> set[int]:
     """Districts the user may write articles for (the superuser: none listed, any)."""
     return {b.district_id for b in p.bindings if b.role in WRITER_ROLES and b.district_id}
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
 
 
 class ArticleQuerySet(ScopedQuerySet):
@@ -37,7 +33,7 @@ class ArticleQuerySet(ScopedQuerySet):
             self,
             Q(status="published"),
             Q(author_id=p.user_id) if p.user_id else None,
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -63,7 +59,7 @@ class ArticleQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
     def published(self) -> ArticleQuerySet:
         """Published articles, pinned first, newest first."""

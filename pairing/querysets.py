@@ -14,12 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
-from core.scope import ScopedQuerySet, filter_any, get_principal
+from core.scope import ScopedQuerySet, filter_any, get_principal, q_in
 from regions.models import Community
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
 
 
 def bureau_district_ids(user: Any) -> set[int] | None:
@@ -40,10 +36,10 @@ class _CommunityScoped(ScopedQuerySet):
         c = self.community_path
         return filter_any(
             self,
-            _in(f"{c}__street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in(f"{c}__street_id", p.ids(Role.STREET_STAFF)),
-            _in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
-            _in(f"{self.firm_path}_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
+            q_in(f"{c}__street__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in(f"{c}__street_id", p.ids(Role.STREET_STAFF)),
+            q_in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
+            q_in(f"{self.firm_path}_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -51,7 +47,7 @@ class _CommunityScoped(ScopedQuerySet):
         if p.is_superuser:
             return self.all()
         return filter_any(
-            self, _in(f"{self.community_path}__street__district_id", p.ids(Role.BUREAU_ADMIN))
+            self, q_in(f"{self.community_path}__street__district_id", p.ids(Role.BUREAU_ADMIN))
         )
 
 
@@ -84,12 +80,12 @@ class HonoraryPostQuerySet(ScopedQuerySet):
         bureau, streets = p.ids(Role.BUREAU_ADMIN), p.ids(Role.STREET_STAFF)
         return filter_any(
             self,
-            _in("community__street__district_id", bureau),
-            _in("street__district_id", bureau),
-            _in("community__street_id", streets),
-            _in("street_id", streets),
-            _in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-            _in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
+            q_in("community__street__district_id", bureau),
+            q_in("street__district_id", bureau),
+            q_in("community__street_id", streets),
+            q_in("street_id", streets),
+            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
+            q_in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -98,7 +94,9 @@ class HonoraryPostQuerySet(ScopedQuerySet):
             return self.all()
         bureau = p.ids(Role.BUREAU_ADMIN)
         return filter_any(
-            self, _in("community__street__district_id", bureau), _in("street__district_id", bureau)
+            self,
+            q_in("community__street__district_id", bureau),
+            q_in("street__district_id", bureau),
         )
 
     def active(self) -> HonoraryPostQuerySet:
@@ -116,9 +114,9 @@ def communities_in_scope(user: Any) -> QuerySet[Community]:
     firms = p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
     return filter_any(
         Community.objects.all(),
-        _in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-        _in("street_id", p.ids(Role.STREET_STAFF)),
-        _in("pk", p.ids(Role.COMMUNITY_STAFF)),
+        q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
+        q_in("street_id", p.ids(Role.STREET_STAFF)),
+        q_in("pk", p.ids(Role.COMMUNITY_STAFF)),
         Q(pk__in=Pairing.objects.filter(firm_id__in=sorted(firms)).values("community_id"))
         if firms
         else None,

@@ -15,11 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
 
 
 def _firms(p: Principal) -> set[int]:
@@ -45,13 +41,13 @@ class PolicyQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.district_ids))
+        return filter_any(self, q_in("district_id", p.district_ids))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class RuleQuerySet(PolicyQuerySet):
@@ -64,7 +60,7 @@ class AccountQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _own("user_id", p), _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, _own("user_id", p), q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         return self.none()  # balances change only through the ledger services
@@ -80,7 +76,7 @@ class EntryQuerySet(ScopedQuerySet):
         return filter_any(
             self,
             _own("account__user_id", p),
-            _in("account__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("account__district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -100,8 +96,8 @@ class OfferQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("firm__district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
-            _in("firm_id", _firms(p)),
+            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
+            q_in("firm_id", _firms(p)),
             self.qualifying_q(user),
         )
 
@@ -109,13 +105,13 @@ class OfferQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("firm_id", p.ids(Role.FIRM_ADMIN)))
+        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
 
     def reviewable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("firm__district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)))
 
     def current(self, on: date | None = None) -> OfferQuerySet:
         """Published and within their validity on the day (today by default)."""
@@ -157,8 +153,8 @@ class CouponQuerySet(ScopedQuerySet):
         return filter_any(
             self,
             _own("account__user_id", p),
-            _in("firm_id", _firms(p)),
-            _in("firm__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("firm_id", _firms(p)),
+            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def owned_by(self, user: Any) -> CouponQuerySet:
@@ -167,4 +163,4 @@ class CouponQuerySet(ScopedQuerySet):
     def verifiable_by(self, user: Any) -> ScopedQuerySet:
         """Coupons the user may verify: those of the firms they work for."""
         p = get_principal(user)
-        return filter_any(self, _in("firm_id", _firms(p)))
+        return filter_any(self, q_in("firm_id", _firms(p)))

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.scope import ScopedQuerySet, filter_any, get_principal
+from core.scope import ScopedQuerySet, filter_any, get_principal, q_in
 
 
 class DistrictQuerySet(ScopedQuerySet):
@@ -29,7 +29,7 @@ class DistrictQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _ids("pk", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("pk", p.ids(Role.BUREAU_ADMIN)))
 
 
 class StreetQuerySet(ScopedQuerySet):
@@ -39,16 +39,16 @@ class StreetQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _ids("district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
-            _ids("pk", p.ids(Role.STREET_STAFF)),
-            _ids("communities__pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
+            q_in("pk", p.ids(Role.STREET_STAFF)),
+            q_in("communities__pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
         ).distinct()
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _ids("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class CommunityQuerySet(ScopedQuerySet):
@@ -58,9 +58,9 @@ class CommunityQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _ids("street__district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
-            _ids("street_id", p.ids(Role.STREET_STAFF)),
-            _ids("pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
+            q_in("street__district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -69,9 +69,9 @@ class CommunityQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _ids("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            _ids("street_id", p.ids(Role.STREET_STAFF)),
-            _ids("pk", p.ids(Role.COMMUNITY_STAFF)),
+            q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("pk", p.ids(Role.COMMUNITY_STAFF)),
         )
 
     def public(self) -> ScopedQuerySet:
@@ -105,11 +105,11 @@ class RegionRoleQuerySet(ScopedQuerySet):
         streets = p.ids(Role.STREET_STAFF)
         return filter_any(
             self,
-            _ids("district_id", bureau),
-            _ids("street__district_id", bureau),
-            _ids("community__street__district_id", bureau),
-            _ids("street_id", streets),
-            _ids("community__street_id", streets),
+            q_in("district_id", bureau),
+            q_in("street__district_id", bureau),
+            q_in("community__street__district_id", bureau),
+            q_in("street_id", streets),
+            q_in("community__street_id", streets),
             Q(user_id=p.user_id) if p.user_id else None,
         )
 
@@ -120,14 +120,10 @@ class RegionRoleQuerySet(ScopedQuerySet):
         bureau = p.ids(Role.BUREAU_ADMIN)
         return filter_any(
             self,
-            _ids("district_id", bureau),
-            _ids("street__district_id", bureau),
-            _ids("community__street__district_id", bureau),
+            q_in("district_id", bureau),
+            q_in("street__district_id", bureau),
+            q_in("community__street__district_id", bureau),
         )
-
-
-def _ids(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
 
 
 def _firm_districts(p: Any) -> set[int]:
@@ -161,9 +157,9 @@ class ResidentProfileQuerySet(ScopedQuerySet):
         return filter_any(
             self,
             Q(user_id=p.user_id) if p.user_id else None,
-            _ids("community__street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            _ids("community__street_id", p.ids(Role.STREET_STAFF)),
-            _ids("community_id", p.ids(Role.COMMUNITY_STAFF)),
+            q_in("community__street__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("community__street_id", p.ids(Role.STREET_STAFF)),
+            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:

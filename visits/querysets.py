@@ -16,11 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal
-
-
-def _in(lookup: str, ids: set[int]) -> Q | None:
-    return Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
+from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
 
 
 def firm_ids(p: Principal) -> set[int]:
@@ -37,16 +33,16 @@ class _PlaceScoped(ScopedQuerySet):
     def _region(self, p: Principal) -> list[Q | None]:
         c = self.community_path
         return [
-            _in(f"{c}__street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in(f"{c}__street_id", p.ids(Role.STREET_STAFF)),
-            _in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
+            q_in(f"{c}__street__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in(f"{c}__street_id", p.ids(Role.STREET_STAFF)),
+            q_in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
         ]
 
     def visible_to(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        firm = _in(f"{self.firm_path}_id", firm_ids(p)) if self.firm_path else None
+        firm = q_in(f"{self.firm_path}_id", firm_ids(p)) if self.firm_path else None
         return filter_any(self, *self._region(p), firm)
 
 
@@ -55,13 +51,13 @@ class DistrictGoalQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.district_ids))
+        return filter_any(self, q_in("district_id", p.district_ids))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("district_id", p.ids(Role.BUREAU_ADMIN)))
+        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
 
 
 class VisitPlanQuerySet(_PlaceScoped):
@@ -70,7 +66,7 @@ class VisitPlanQuerySet(_PlaceScoped):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("firm_id", p.ids(Role.FIRM_ADMIN)))
+        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
 
     def current(self) -> VisitPlanQuerySet:
         return self.filter(is_current=True)
@@ -105,7 +101,7 @@ class VisitQuerySet(_PlaceScoped):
             else None
         )
         recorder = Q(recorded_by_id=p.user_id) if lawyers and p.user_id else None
-        return [_in("firm_id", p.ids(Role.FIRM_ADMIN)), present, recorder]
+        return [q_in("firm_id", p.ids(Role.FIRM_ADMIN)), present, recorder]
 
     def visible_to(self, user: Any) -> ScopedQuerySet:
         p = get_principal(user)
@@ -126,7 +122,7 @@ class VisitQuerySet(_PlaceScoped):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("community_id", p.ids(Role.COMMUNITY_STAFF)))
+        return filter_any(self, q_in("community_id", p.ids(Role.COMMUNITY_STAFF)))
 
     def confirmed(self) -> VisitQuerySet:
         return self.filter(status="confirmed")
@@ -163,7 +159,7 @@ class ServiceDayQuerySet(_PlaceScoped):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, *self._region(p), _in("firm_id", p.ids(Role.FIRM_ADMIN)))
+        return filter_any(self, *self._region(p), q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
 
     def published(self) -> ServiceDayQuerySet:
         return self.exclude(status="cancelled").filter(
@@ -182,7 +178,7 @@ class AttendanceQuerySet(_PlaceScoped):
         if p.is_superuser:
             return self.all()
         own = Q(user_id=p.user_id) if p.user_id else None
-        firm = _in("service_day__firm_id", p.ids(Role.FIRM_ADMIN))
+        firm = q_in("service_day__firm_id", p.ids(Role.FIRM_ADMIN))
         return filter_any(self, *self._region(p), firm, own)
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -199,9 +195,9 @@ class MonthlyReportQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in("street_id", p.ids(Role.STREET_STAFF)),
-            _in("firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -209,14 +205,14 @@ class MonthlyReportQuerySet(ScopedQuerySet):
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("firm_id", p.ids(Role.FIRM_ADMIN)))
+        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
 
     def reviewable_by(self, user: Any) -> ScopedQuerySet:
         """The 司法所 of the street confirms or returns the reports sent to it."""
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
-        return filter_any(self, _in("street_id", p.ids(Role.STREET_STAFF)))
+        return filter_any(self, q_in("street_id", p.ids(Role.STREET_STAFF)))
 
 
 class NoticeQuerySet(ScopedQuerySet):
@@ -226,9 +222,9 @@ class NoticeQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in("street_id", p.ids(Role.STREET_STAFF)),
-            _in("firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
         )
 
     def open(self) -> NoticeQuerySet:
@@ -242,9 +238,9 @@ class MeetingQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in("street_id", p.ids(Role.STREET_STAFF)),
-            _in("firm_id", firm_ids(p)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("firm_id", firm_ids(p)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
@@ -253,9 +249,9 @@ class MeetingQuerySet(ScopedQuerySet):
             return self.all()
         return filter_any(
             self,
-            _in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            _in("street_id", p.ids(Role.STREET_STAFF)),
-            _in("firm_id", p.ids(Role.FIRM_ADMIN)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
         )
 
 
@@ -289,8 +285,8 @@ def coverage_communities(user: Any) -> Any:
     )
     return filter_any(
         qs,  # type: ignore[arg-type]
-        _in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-        _in("street_id", p.ids(Role.STREET_STAFF)),
-        _in("pk", p.ids(Role.COMMUNITY_STAFF)),
+        q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
+        q_in("street_id", p.ids(Role.STREET_STAFF)),
+        q_in("pk", p.ids(Role.COMMUNITY_STAFF)),
         paired,
     )
