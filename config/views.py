@@ -30,7 +30,7 @@ from core.models import LoginLog, OperationLog
 from core.scope import RoleBinding, get_principal
 from core.workspace import panels_for
 from firms.models import LawFirm, Lawyer
-from regions.forms import HomeCommunityForm, public_communities
+from regions.forms import HomeCommunityForm
 from regions.models import Community, District, Street, StudioMember
 
 PAGE_SIZE = 20
@@ -49,7 +49,7 @@ def portal(request: HttpRequest) -> HttpResponse:
             Street.objects.filter(district=district, is_active=True)
             .order_by("name")
             .prefetch_related(
-                Prefetch("communities", queryset=public_communities().order_by("name"))
+                Prefetch("communities", queryset=Community.objects.public().order_by("name"))
             )
         )
         lawyers = (
@@ -167,7 +167,7 @@ def _lawyer_card(user: Any, b: RoleBinding) -> dict[str, Any]:
 
 def _resident_card(user: Any, b: RoleBinding) -> dict[str, Any]:
     community = (
-        public_communities().select_related("street").filter(pk=b.object_id).first()
+        Community.objects.public().select_related("street").filter(pk=b.object_id).first()
         if b.object_id
         else None
     )

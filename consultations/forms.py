@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Category, DutyShift
+from core.forms import BootstrapFormMixin, OptionalPhoneField
 from firms.models import LawFirm, Lawyer, Specialty
-from regions.forms import BootstrapFormMixin, OptionalPhoneField, public_communities
 from regions.models import Community
 
 
@@ -89,7 +89,7 @@ class AskForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["community"]
         field.queryset = (
-            (communities if communities is not None else public_communities())
+            (communities if communities is not None else Community.objects.public())
             .select_related("street")
             .order_by("street__name", "name")
         )
@@ -220,7 +220,7 @@ class DirectoryForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         community: Any = self.fields["community"]
         community.queryset = (
-            public_communities()
+            Community.objects.public()
             .select_related("street")
             .order_by(  # type: ignore[attr-defined]
                 "street__name", "name"

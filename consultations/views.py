@@ -60,10 +60,10 @@ from consultations.models import (
 )
 from consultations.querysets import can_read_text
 from core.excel import xlsx_response
+from core.forms import run_service
 from core.scope import get_principal
 from firms.models import Lawyer
 from pairing.models import Pairing
-from regions.forms import run_service
 from regions.models import Community, District
 
 PAGE_SIZE = 20

@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.forms import BootstrapFormMixin, OptionalPhoneField
 from core.scope import get_principal
 from core.validators import normalize_code
 from firms.models import LawFirm, Lawyer, Specialty
-from regions.forms import BootstrapFormMixin, OptionalPhoneField
 from regions.models import District, Street
 
 

@@ -13,13 +13,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, UpdateView
 
+from core.forms import page_filter, run_service
 from core.services import save_instance
 from core.views import EditableQuerysetMixin, ScopedQuerysetMixin
 from firms.filters import LawFirmFilter, LawyerFilter
 from firms.forms import DirectoryFilterForm, LawFirmForm, LawyerForm, LawyerSelfForm
 from firms.models import FirmAdmin, LawFirm, Lawyer
 from firms.services import save_lawyer
-from regions.forms import page_filter, run_service
 
 PAGE_SIZE = 20
 FIRM_LAWYERS_SHOWN = 20

@@ -123,11 +123,6 @@ class Card:
         return self.pairing.firm if self.pairing else None
 
 
-def public_communities() -> QuerySet[Community]:
-    """Communities that have a public card (active, in an active street)."""
-    return Community.objects.filter(is_active=True, street__is_active=True)
-
-
 def community_card(community: Community, today: date | None = None) -> Card:
     pairing = (
         Pairing.objects.filter(community=community, end_date__isnull=True)

@@ -28,7 +28,7 @@ from pairing.querysets import (
     communities_editable_by,
     communities_in_scope,
 )
-from regions.models import District, Street
+from regions.models import Community, District, Street
 
 PAGE_SIZE = 20
 
@@ -390,7 +390,7 @@ def qr_svg(url: str) -> str:
 
 def card(request: HttpRequest, pk: int) -> HttpResponse:
     community = get_object_or_404(
-        overview.public_communities().select_related("street__district"), pk=pk
+        Community.objects.public().select_related("street__district"), pk=pk
     )
     url = card_url(request, community.pk)
     return render(
@@ -407,7 +407,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
 
 def card_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR code alone (SVG), for posters and leaflets."""
-    community = get_object_or_404(overview.public_communities(), pk=pk)
+    community = get_object_or_404(Community.objects.public(), pk=pk)
     buffer = io.BytesIO()
     segno.make(card_url(request, community.pk), error="m").save(
         buffer,  # type: ignore[arg-type]  # segno writes bytes; its hint says text

@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import BootstrapFormMixin
 from core.validators import normalize_phone
 from points.models import EarningRule, Offer, PointsPolicy
 from points.services import normalize_code
-from regions.forms import BootstrapFormMixin
 
 
 class OfferForm(BootstrapFormMixin, forms.ModelForm):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from core.forms import run_service
 from core.scope import get_principal
 from firms.models import LawFirm
 from points import services
@@ -39,7 +40,6 @@ from points.forms import (
     VerifyForm,
 )
 from points.models import Coupon, EarningRule, LedgerEntry, Offer, PointsAccount, PointsPolicy
-from regions.forms import run_service
 from regions.models import District
 
 PAGE_SIZE = 20

@@ -5,23 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import (  # noqa: F401  (re-exported for older imports)
-    BootstrapFormMixin,
-    OptionalPhoneField,
-    bootstrap,
-    page_filter,
-    run_service,
-)
+from core.forms import BootstrapFormMixin, OptionalPhoneField
 from core.validators import normalize_code
 from regions.models import Community, DistrictSettings, ResidentProfile, Street, StudioMember
-
-
-def public_communities() -> QuerySet[Community]:
-    """Communities shown to the public (see CommunityQuerySet.public)."""
-    return Community.objects.public()
 
 
 class CommunityForm(BootstrapFormMixin, forms.ModelForm):
@@ -110,7 +98,7 @@ class HomeCommunityForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._communities = {
             str(c.pk): c
-            for c in public_communities()
+            for c in Community.objects.public()
             .select_related("street__district")
             .order_by("street__district__code", "street__name", "name")
         }

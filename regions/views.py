@@ -16,19 +16,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 
 from accounts.models import User
+from core.forms import page_filter, run_service
 from core.services import save_instance
 from core.views import EditableQuerysetMixin, ScopedQuerysetMixin
 from regions import services
 from regions.filters import CommunityFilter
-from regions.forms import (
-    CommunityForm,
-    DistrictSettingsForm,
-    HomeCommunityForm,
-    StudioMemberForm,
-    page_filter,
-    public_communities,
-    run_service,
-)
+from regions.forms import CommunityForm, DistrictSettingsForm, HomeCommunityForm, StudioMemberForm
 from regions.models import Community, District, Street, StudioMember
 
 PAGE_SIZE = 20
@@ -227,7 +220,7 @@ class CommunityPublicView(DetailView):
     context_object_name = "community"
 
     def get_queryset(self) -> QuerySet[Community]:
-        return public_communities().select_related("street__district")
+        return Community.objects.public().select_related("street__district")
 
 
 urlpatterns = [

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.forms import BootstrapFormMixin
 from core.scope import get_principal
 from firms.models import LawFirm, Lawyer
-from regions.forms import BootstrapFormMixin
 from regions.models import Street
 from visits import services
 from visits.choices import FollowUp, VisitKind

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from regions.forms import page_filter, public_communities, run_service
+from core.forms import page_filter, run_service
+from regions.models import Community
 from visits import services
 from visits.filters import PublicServiceDayFilter
 from visits.forms import ServiceDayForm
@@ -167,7 +168,9 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def check_in(request: HttpRequest, community_id: int) -> HttpResponse:
     """Opened from the community's QR code: a button on GET, the check-in on POST."""
-    community = get_object_or_404(public_communities().select_related("street"), pk=community_id)
+    community = get_object_or_404(
+        Community.objects.public().select_related("street"), pk=community_id
+    )
     today = timezone.localdate()
     day = _days().filter(community=community, date=today).first()
     done = day is not None and day.checkins.filter(user=request.user).exists()  # type: ignore[misc]

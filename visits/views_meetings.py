@@ -11,8 +11,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.forms import page_filter, run_service
 from core.scope import get_principal
-from regions.forms import page_filter, run_service
 from visits import services
 from visits.filters import MeetingFilter
 from visits.forms import MeetingForm

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from core.forms import page_filter, run_service
 from core.scope import get_principal
 from pairing.models import Pairing
-from regions.forms import page_filter, run_service
 from regions.models import Community, District
 from visits import services
 from visits.coverage import community_coverage, roll_up

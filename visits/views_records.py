@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from core.forms import page_filter, run_service
 from core.views import ScopedQuerysetMixin
-from regions.forms import page_filter, run_service
 from visits import services
 from visits.choices import VisitStatus
 from visits.filters import VisitFilter

@@ -19,9 +19,9 @@ from django.views.generic import ListView
 
 from accounts.roles import Role
 from core.excel import xlsx_response
+from core.forms import page_filter
 from core.scope import get_principal
 from core.views import ScopedQuerysetMixin
-from regions.forms import page_filter
 from visits import services
 from visits.choices import ReportStatus
 from visits.excel import HEADERS, report_rows, report_workbook

@@ -18,7 +18,6 @@ from consultations.querysets import can_read_text
 from consultations.templatetags.consultations import deadline_text
 from core.api import ScopedRelatedField
 from firms.models import Lawyer
-from regions.forms import public_communities
 from regions.models import Community
 
 PRIVATE_TITLE = "私密咨询（确认无利益冲突后可见）"
@@ -120,7 +119,7 @@ class QuestionCreateSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = public_communities()  # type: ignore[attr-defined]
+        self.fields["community"].queryset = Community.objects.public()  # type: ignore[attr-defined]
 
 
 class ReplySerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.base import ScopedRelatedField
+from core.api import ScopedRelatedField
 from firms.models import LawFirm, Lawyer
 from pairing.models import HonoraryPost, Liaison, Pairing
 from pairing.overview import Card

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
 
 from accounts.roles import Role
-from api.base import crud_schema
+from core.api import crud_schema
 from core.scope import get_principal
 from pairing import overview, services
 from pairing.api.serializers import (
@@ -30,6 +30,7 @@ from pairing.api.serializers import (
 from pairing.filters import HonoraryPostFilter, LiaisonFilter, PairingFilter
 from pairing.models import HonoraryPost, Liaison, Pairing
 from pairing.views import card_url
+from regions.models import Community
 
 TAG = "结对"
 
@@ -156,7 +157,7 @@ class CommunityCardViewSet(viewsets.GenericViewSet):
     permission_classes = [AllowAny]
     serializer_class = CommunityCardSerializer
     lookup_url_kwarg = "community_id"
-    queryset = overview.public_communities().select_related("street__district")
+    queryset = Community.objects.public().select_related("street__district")
 
     def retrieve(self, request: Request, community_id: Any = None) -> Response:
         community = self.get_object()

@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.base import ScopedRelatedField
+from core.api import ScopedRelatedField
 from firms.models import LawFirm
 from points import services
 from points.models import Coupon, EarningRule, LedgerEntry, Offer, PointsAccount

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import Role
-from api.base import ScopedViewSet, crud_schema
+from core.api import ScopedViewSet, crud_schema
 from core.scope import get_principal
 from points import services
 from points.api.serializers import (
