@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "consultations",
     "mediation",
     "assessment",
+    "bench",  # seed_scale and make bench (no models)
     "api",
 ]
 

@@ -1,0 +1,252 @@
+"""manage.py seed_scale at the tiny scale: the planned rows, valid for the app."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import Count, F, Max, Q
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from assessment.choices import RankingStatus
+from assessment.models import Bulletin, RankingMonth
+from bench.seed import SCALE_PASSWORD, SCALES, Plan, World
+from consultations.choices import QuestionStatus
+from consultations.models import CaseCounter, Question, QuestionAssignment, Reply
+from consultations.numbering import CASE_NUMBER_RE
+from firms.models import FirmAdmin, LawFirm, Lawyer
+from mediation.models import Case, Party
+from pairing.models import Liaison, Pairing
+from points import services as points_services
+from points.models import LedgerEntry, PointsAccount
+from regions.models import Community, District, RegionRole, ResidentProfile, Street
+from visits.choices import VisitStatus
+from visits.models import Household, Visit, VisitHousehold
+
+pytestmark = pytest.mark.django_db  # in a transaction: the migrations' rows come back after
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> dict[str, Any]:
+    path = tmp_path / "logins.json"
+    call_command("seed_scale", scale="tiny", no_progress=True, logins=str(path), stdout=_Null())
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class _Null:
+    def write(self, *_args: Any) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def _world() -> World:
+    world = World(Plan.for_scale("tiny"), now=None)  # type: ignore[arg-type]
+    world.build()
+    return world
+
+
+def test_counts_match_the_plan(seeded: dict[str, Any]) -> None:
+    plan = Plan.for_scale("tiny")
+    world = _world()
+    assert District.objects.count() == plan.districts
+    assert Street.objects.count() == world.streets
+    assert Community.objects.count() == plan.communities
+    assert LawFirm.objects.count() == plan.firms
+    assert Lawyer.objects.count() == plan.lawyers
+    assert FirmAdmin.objects.count() == plan.firms
+    assert Visit.objects.count() == plan.visits
+    assert Question.objects.count() == plan.questions
+    assert Case.objects.count() == plan.cases
+    assert Party.objects.count() == 2 * plan.cases
+    assert LedgerEntry.objects.count() == plan.ledger
+    assert ResidentProfile.objects.count() == plan.residents
+    assert PointsAccount.objects.count() == plan.residents
+    assert User.objects.count() == world.counts["users"]
+    assert Pairing.objects.count() == plan.communities
+    # Every question with a lawyer reply has its thread; each is routed.
+    answered = Question.objects.filter(first_replied_at__isnull=False).count()
+    assert Reply.objects.count() == answered > 0
+    assert not Question.objects.filter(assignments__isnull=True).exists()
+
+
+def test_scales_follow_the_table() -> None:
+    tiny, district, city, province = (Plan.for_scale(s) for s in SCALES)
+    assert (tiny.communities, tiny.residents, tiny.visits, tiny.ledger) == (20, 500, 2000, 5000)
+    assert district.communities == 54 and district.districts == 1
+    assert district.residents == 50_000 and district.questions == 20_000
+    assert city.districts == 10 and city.communities == 1_500
+    assert province.districts == 90 and province.communities == 20_000
+    assert province.visits == 3_000_000 and province.ledger == 5_000_000
+
+
+def test_the_same_seed_gives_the_same_rows(tmp_path: Path) -> None:
+    def snapshot() -> list[Any]:
+        return [
+            list(Question.objects.order_by("pk").values_list("case_number", "posted_at", "status")),
+            list(Visit.objects.order_by("pk").values_list("date", "status", "participants")),
+            list(LedgerEntry.objects.order_by("pk").values_list("account_id", "amount")),
+            list(Case.objects.order_by("pk").values_list("status", "applied_at")),
+        ]
+
+    def seed(n: int) -> list[Any]:
+        call_command(
+            "seed_scale",
+            scale="tiny",
+            seed=n,
+            no_progress=True,
+            stdout=_Null(),
+            logins=str(tmp_path / "l.json"),
+        )
+        return snapshot()
+
+    first = seed(7)
+    assert seed(7) == first  # reseeding generated data needs no --force
+    assert seed(8) != first
+
+
+def test_audit_and_ledger_checks_pass(seeded: dict[str, Any]) -> None:
+    out = io.StringIO()
+    call_command("verify_ledger", stdout=out)
+    assert "全部一致" in out.getvalue()
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "完整" in out.getvalue()
+
+
+def test_rows_are_valid_for_the_app(seeded: dict[str, Any]) -> None:
+    connection.check_constraints()  # foreign keys (and checks) of every table
+    # One active pairing per community, with a firm of the community's district.
+    assert (
+        Community.objects.annotate(n=Count("pairings", filter=Q(pairings__end_date__isnull=True)))
+        .exclude(n=1)
+        .count()
+        == 0
+    )
+    assert not Pairing.objects.exclude(firm__district=F("community__street__district")).exists()
+    assert not Liaison.objects.exclude(lawyer__firm=F("pairing__firm")).exists()
+    # Questions go to lawyers of the paired firm, with the SLA columns.
+    assert not QuestionAssignment.objects.exclude(
+        lawyer__firm__pairings__community=F("question__community")
+    ).exists()
+    for q in Question.objects.all():
+        assert CASE_NUMBER_RE.match(q.case_number)
+        assert q.reply_deadline - q.posted_at == timedelta(hours=24)
+        assert q.reminder1_due_at < q.reminder2_due_at < q.reply_deadline
+        if q.first_replied_at is None:
+            assert q.status == QuestionStatus.OPEN and q.deadline_met is None
+        else:
+            assert q.deadline_met == (q.first_replied_at <= q.reply_deadline)
+    assert not Reply.objects.exclude(author=F("lawyer__user")).exists()
+    assert not Question.objects.exclude(asker__resident_profile__community=F("community")).exists()
+    # The case counters continue after the numbers handed out.
+    for counter in CaseCounter.objects.all():
+        prefix = f"{counter.prefix}-{counter.district_code}-{counter.day:%Y%m%d}-"
+        model = Question if counter.prefix == "ZX" else Case
+        top = model.objects.filter(case_number__startswith=prefix).aggregate(m=Max("case_number"))
+        assert top["m"] == f"{prefix}{counter.last:06d}"
+    # Mediation cases have both parties, the applicant being the resident who applied.
+    assert not Case.objects.annotate(n=Count("parties")).exclude(n=2).exists()
+    assert not Party.objects.filter(role="applicant").exclude(user=F("case__applied_by")).exists()
+    # Visits are of the paired firm; confirmed ones by the community's staff.
+    assert not Visit.objects.exclude(firm__pairings__community=F("community")).exists()
+    assert Visit.objects.filter(status=VisitStatus.CONFIRMED).count() > 0
+    # Each visit reached one household of its own community; households are unique.
+    assert VisitHousehold.objects.count() == Visit.objects.count()
+    assert not VisitHousehold.objects.exclude(household__community=F("visit__community")).exists()
+    assert Household.objects.count() == ResidentProfile.objects.count()
+    # Points: balances are the sums of the ledger, as the points app checks them.
+    checked, problems = points_services.ledger_mismatches()
+    assert checked == PointsAccount.objects.count() and problems == []
+    assert PointsAccount.objects.filter(balance__gt=0).count() > 0
+    # Role bindings: a bureau admin per district, staff per street and community.
+    assert RegionRole.objects.filter(role="bureau_admin").count() == District.objects.count()
+
+
+def test_rankings_as_the_assessment_app_stores_them(seeded: dict[str, Any]) -> None:
+    months = RankingMonth.objects.filter(district_id=1).order_by("month")
+    assert months.count() == 12
+    assert [m.status for m in months][-1] == RankingStatus.DRAFT
+    assert {m.status for m in list(months)[:-1]} == {RankingStatus.PUBLISHED}
+    assert Bulletin.objects.filter(district_id=1).count() == 11
+    last = months.last()
+    assert last is not None and last.scores.count() == LawFirm.objects.filter(district_id=1).count()
+
+
+def _signed_in(phone: str, password: str = SCALE_PASSWORD) -> Client:
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"phone": phone, "password": password})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+def test_generated_resident_signs_in_and_sees_their_questions(seeded: dict[str, Any]) -> None:
+    resident = seeded["resident"]
+    client = _signed_in(resident["phone"])
+    response = client.get(reverse("consultations:mine"))
+    assert response.status_code == 200
+    mine = Question.objects.filter(asker_id=resident["user_id"])
+    assert mine.exists()
+    assert mine.first().case_number in response.content.decode()  # type: ignore[union-attr]
+
+
+def test_wrong_password_does_not_sign_in(seeded: dict[str, Any]) -> None:
+    response = Client().post(
+        reverse("accounts:login"), {"phone": seeded["resident"]["phone"], "password": "Wrong@2026x"}
+    )
+    assert response.status_code == 200
+
+
+def test_lawyer_queue_shows_questions(seeded: dict[str, Any]) -> None:
+    lawyer_user = User.objects.get(pk=seeded["lawyer"]["user_id"])
+    client = Client()
+    client.force_login(lawyer_user)
+    response = client.get(reverse("consultations:queue"))
+    assert response.status_code == 200
+    live = Question.objects.filter(
+        assignments__lawyer__user=lawyer_user, status__in=["open", "answered"]
+    ).first()
+    assert live is not None
+    assert live.case_number in response.content.decode()
+
+
+def test_ranking_page_renders(seeded: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(User.objects.get(pk=seeded["bureau_admin"]["user_id"]))
+    assert client.get(reverse("assessment:month_list")).status_code == 200
+    last = RankingMonth.objects.filter(district_id=1).order_by("-month").first()
+    assert last is not None
+    response = client.get(reverse("assessment:month_detail", args=[last.pk]))
+    assert response.status_code == 200
+    assert LawFirm.objects.filter(district_id=1).first().name in response.content.decode()  # type: ignore[union-attr]
+
+
+def test_refuses_a_database_with_other_data_unless_forced(tmp_path: Path) -> None:
+    real = District.objects.create(name="上城区", code="330102")
+    with pytest.raises(CommandError, match=r"已有非压测数据.*--force"):
+        call_command("seed_scale", scale="tiny", no_progress=True, stdout=_Null())
+    assert list(District.objects.all()) == [real]  # nothing changed
+    assert not User.objects.exists()
+    path = tmp_path / "again.json"
+    call_command(
+        "seed_scale", scale="tiny", no_progress=True, force=True, logins=str(path), stdout=_Null()
+    )
+    assert not District.objects.filter(pk=real.pk, name="上城区").exists()
+    assert Question.objects.count() == Plan.for_scale("tiny").questions
+    assert "resident" in json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_refuses_a_negative_seed() -> None:
+    with pytest.raises(CommandError, match="--seed"):
+        call_command("seed_scale", scale="tiny", seed=-1, no_progress=True, stdout=_Null())
+    assert not District.objects.exists()
