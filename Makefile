@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format typecheck lock check-deploy clean
+.PHONY: run test install lint format typecheck lock check-deploy bench clean
 
 $(VENV)/.installed: requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（找不到 $(PYTHON)）"; exit 1; }
@@ -32,6 +32,12 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Pages and API endpoints measured on generated data (PostgreSQL at 127.0.0.1:5432, database
+# shangfa_bench_<scale>, seeded once); writes bench/results/<date>-<scale>.md. Never in `make test`.
+SCALE ?= district
+bench: install
+	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -275,3 +275,5 @@ MIDDLEWARE += [
     "accounts.middleware.SessionSecurityMiddleware",  # idle/absolute limits, password age
     "core.audit.DenialLogMiddleware",  # every 403 goes to the operation log
 ]
+if env_bool("BENCH_QUERY_COUNT"):  # `make bench` only: X-Query-Count on every response
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")

@@ -6,6 +6,7 @@ from config import views
 urlpatterns = [
     # The portal and the workspace gather every app, so they live at the top.
     path("", views.portal, name="portal"),
+    path("healthz", views.healthz, name="healthz"),  # load balancers; make bench's floor
     path("workspace/", views.workspace, name="workspace"),
     path("care-mode/", views.toggle_care_mode, name="care_mode"),
     path("logs/operations/", views.operation_log, name="operation_log"),

@@ -337,3 +337,9 @@ def operation_log(request: HttpRequest) -> HttpResponse:
 def login_log(request: HttpRequest) -> HttpResponse:
     form = LoginLogFilterForm(request.GET or None)
     return _log_page(request, LoginLog, form, "core/login_log.html")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe: answers without touching the database, through the same
+    middleware as every page (so it is also the benchmark's framework floor)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
