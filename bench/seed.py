@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,14 +38,25 @@ from accounts.roles import Role
 from assessment import services as assessment_services
 from assessment.choices import Metric
 from assessment.models import MetricScore, MonthlyScore, RankingConfig, RankingMonth
+from consultations import knowledge
 from consultations.choices import (
     DEFAULT_CATEGORIES,
     AssignmentReason,
     AssignmentStatus,
     QuestionStatus,
+    ShiftStatus,
 )
-from consultations.models import CaseCounter, Category, Question, QuestionAssignment, Reply
+from consultations.models import (
+    CaseCounter,
+    Category,
+    DutyShift,
+    KnowledgeEntry,
+    Question,
+    QuestionAssignment,
+    Reply,
+)
 from consultations.numbering import QUESTION_PREFIX
+from consultations.roster import years_before
 from consultations.services import REMINDER_FRACTIONS, text_hash
 from core.validators import USCC_ALPHABET, uscc_check_char
 from firms.models import FirmAdmin, LawFirm, Lawyer
@@ -58,8 +72,16 @@ from mediation.choices import (
 from mediation.models import Case, Mediator, Organization, Party
 from mediation.services import CASE_PREFIX
 from pairing.models import Liaison, Pairing
-from points.choices import Action, EntryKind
-from points.models import EarningRule, LedgerEntry, PointsAccount, PointsPolicy
+from points.choices import Action, CouponStatus, EntryKind, OfferScope, OfferStatus
+from points.models import (
+    Coupon,
+    EarningRule,
+    LedgerEntry,
+    Offer,
+    PointsAccount,
+    PointsPolicy,
+)
+from points.services import CODE_ALPHABET, CODE_LENGTH
 from regions.models import (
     Community,
     District,
@@ -68,14 +90,17 @@ from regions.models import (
     ResidentProfile,
     Street,
 )
-from visits.choices import VisitKind, VisitStatus
+from visits.choices import ReportStatus, ServiceDayStatus, VisitKind, VisitStatus
 from visits.models import (
     Household,
+    MonthlyReport,
     PlanMonth,
+    ServiceDay,
     Visit,
     VisitHousehold,
     VisitPlan,
 )
+from visits.services import add_months, report_due_date
 
 SCALE_PASSWORD = "Scale@2026"  # noqa: S105  (benchmark accounts of generated data only)
 # Rows per scale (the issue's table); pairings, plans, rosters and rankings follow.
@@ -150,6 +175,12 @@ REPLY_TEXT = (
     "您好，根据您描述的情况，建议先保留好相关证据，可与对方协商；协商不成的可申请调解或起诉。"
 )
 CASE_FACTS = "双方因邻里琐事发生争执，多次协商未果，申请人民调解委员会调解。"
+SERVICE_DAY_CANCELLED = 0.05  # past service days cancelled
+SERVICE_DAY_NOT_HELD = 0.05  # past service days left scheduled (not held)
+DUTY_MISSED = 0.05  # past duty shifts never checked in
+COUPON_SHARE = 0.1  # residents who spent points on a coupon (their last ledger entry)
+OFFER_COSTS = (5, 10, 15)  # points per coupon, by firm
+REPORT_CHUNK = 20_000  # monthly reports fetched and written at a time
 
 
 @dataclass(frozen=True)
@@ -350,6 +381,8 @@ class Writer:
                 out.append(ops.adapt_datetimefield_value)
             elif not self.postgres and isinstance(f, models.DateField):
                 out.append(ops.adapt_datefield_value)
+            elif not self.postgres and isinstance(f, models.TimeField):
+                out.append(ops.adapt_timefield_value)
             elif not self.postgres and isinstance(f, models.DecimalField):
                 out.append(lambda v: None if v is None else str(v))
             else:
@@ -875,6 +908,200 @@ class Seeder:
             total=p.visits,
         )
 
+    def _months(self) -> list[date]:
+        """The first days of the twelve months before this one, oldest first."""
+        this = self.today.replace(day=1)
+        return [add_months(this, k) for k in range(-12, 0)]
+
+    def _local(self, day: date, at: dtime) -> datetime:
+        return timezone.make_aware(datetime.combine(day, at))
+
+    def service_days(self) -> None:
+        """One service day per community and month: the twelve months before this one
+        (mostly held, a few cancelled or never held) and this month (scheduled)."""
+        w, p = self.world, self.plan
+        day_of_month = DistrictSettings._meta.get_field("service_day_of_month").get_default()
+        months = [*self._months(), self.today.replace(day=1)]
+        this = months[-1]
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            n = 0
+            for c in range(p.communities):
+                for m, month in enumerate(months):
+                    n += 1
+                    roll = self._mix(n, 21)
+                    if month == this:
+                        status = ServiceDayStatus.SCHEDULED
+                    elif roll < SERVICE_DAY_CANCELLED:
+                        status = ServiceDayStatus.CANCELLED
+                    elif roll < SERVICE_DAY_CANCELLED + SERVICE_DAY_NOT_HELD:
+                        status = ServiceDayStatus.SCHEDULED
+                    else:
+                        status = ServiceDayStatus.HELD
+                    yield (
+                        n,
+                        c + 1,
+                        w.comm_firm[c] + 1,
+                        month,
+                        month.replace(day=day_of_month),
+                        f"第{c + 1}社区党群服务中心",
+                        QUESTION_SAMPLES[(c + m) % len(QUESTION_SAMPLES)][0] + "法律服务",
+                        status,
+                    )
+
+        self.out.write(
+            ServiceDay,
+            ["id", "community_id", "firm_id", "month", "date", "place", "topic", "status"],
+            rows(),
+            total=p.communities * len(months),
+        )
+
+    def reports(self) -> None:
+        """A monthly report per firm, street and month of the past twelve with confirmed
+        visits, totalled as visits.services.report_totals does: older months confirmed
+        by the street's 司法所, last month submitted. The groups come from one aggregate
+        query, read in chunks (each chunk is written before the next is fetched: a
+        COPY cannot run while a cursor fetches on the same connection)."""
+        w = self.world
+        due_day = DistrictSettings._meta.get_field("report_due_day").get_default()
+        months = self._months()
+        last = months[-1]
+        groups = (
+            Visit.objects.filter(
+                status=VisitStatus.CONFIRMED,
+                date__gte=months[0],
+                date__lt=add_months(last, 1),
+            )
+            .annotate(month=TruncMonth("date"))
+            .values("month", "firm_id", "community__street_id")
+            # One household link per generated visit: the join does not repeat visits.
+            .annotate(
+                visits=Count("pk", distinct=True),
+                participants=Sum("participants"),
+                disputes=Sum("disputes_found"),
+                households=Count("household_links__household_id", distinct=True),
+            )
+            .order_by("month", "firm_id", "community__street_id")
+            .iterator(chunk_size=REPORT_CHUNK)
+        )
+
+        def report(n: int, g: dict[str, Any]) -> tuple[Any, ...]:
+            month = g["month"]
+            if isinstance(month, datetime):
+                month = month.date()
+            firm, street = g["firm_id"] - 1, g["community__street_id"] - 1
+            compiled = self._local(add_months(month, 1), dtime(0))
+            due = report_due_date(month, due_day)
+            late = self._mix(n, 31) < 0.1
+            submitted = compiled + timedelta(days=due_day + 1 if late else 1, hours=9)
+            submitted = max(compiled, min(submitted, self._latest))
+            reviewed = None
+            status = ReportStatus.SUBMITTED
+            if month != last:
+                status = ReportStatus.CONFIRMED
+                reviewed = submitted + timedelta(days=2)
+            return (
+                n,
+                firm + 1,
+                street + 1,
+                month,
+                status,
+                due,
+                compiled,
+                g["visits"],
+                g["households"],
+                g["participants"] or 0,
+                g["disputes"] or 0,
+                submitted,
+                w.user_id("lawyer", w.firm_lawyer[firm]),
+                reviewed,
+                w.user_id("street", street) if reviewed else None,
+                timezone.localdate(submitted) > due,
+                submitted,
+                reviewed or submitted,
+            )
+
+        n = 0
+        while True:
+            chunk = []
+            for g in groups:
+                n += 1
+                chunk.append(report(n, g))
+                if len(chunk) == REPORT_CHUNK:
+                    break
+            if not chunk:
+                break
+            self.out.write(
+                MonthlyReport,
+                [
+                    "id",
+                    "firm_id",
+                    "street_id",
+                    "month",
+                    "status",
+                    "due_date",
+                    "compiled_at",
+                    "visit_count",
+                    "household_count",
+                    "participant_count",
+                    "dispute_count",
+                    "submitted_at",
+                    "submitted_by_id",
+                    "reviewed_at",
+                    "reviewed_by_id",
+                    "is_late",
+                    "created_at",
+                    "updated_at",
+                ],
+                chunk,
+                total=len(chunk),
+                summary="本月按计划开展走访和法律咨询服务。",
+            )
+            if len(chunk) < REPORT_CHUNK:
+                break
+
+    def duty(self) -> None:
+        """Each district's duty roster: one shift a day over the past 365 days and the
+        next 30, rotating over the district's volunteers with enough years of practice."""
+        w, p = self.world, self.plan
+        min_years = DistrictSettings._meta.get_field("duty_min_practice_years").get_default()
+        days = [self.today + timedelta(days=k) for k in range(-365, 30)]
+        first_start = years_before(days[0], min_years)
+
+        def on_duty(d: int) -> list[int]:
+            lo = w.firm_lawyer[w.district_firm[d]]
+            hi = w.firm_lawyer[w.district_firm[d + 1]]
+            # As firms() writes them: volunteers are lawyer % 4 != 0, started 2000 + l % 20.
+            return [
+                lawyer
+                for lawyer in range(lo, hi)
+                if lawyer % 4 != 0 and date(2000 + lawyer % 20, 1, 1) <= first_start
+            ]
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            n = 0
+            for d in range(p.districts):
+                lawyers = on_duty(d)
+                if not lawyers:
+                    continue
+                for k, day in enumerate(days):
+                    n += 1
+                    lawyer = lawyers[(k + d) % len(lawyers)]
+                    checked_in = checked_out = None
+                    status = ShiftStatus.SCHEDULED
+                    if day < self.today and self._mix(n, 41) >= DUTY_MISSED:
+                        status = ShiftStatus.DONE
+                        checked_in = self._local(day, dtime(8, 30 + int(self._mix(n, 42) * 29)))
+                        checked_out = self._local(day, dtime(17, int(self._mix(n, 43) * 30)))
+                    yield (n, d + 1, day, lawyer + 1, status, checked_in, checked_out)
+
+        self.out.write(
+            DutyShift,
+            ["id", "district_id", "date", "lawyer_id", "status", "checked_in_at", "checked_out_at"],
+            rows(),
+            total=p.districts * len(days),
+        )
+
     def consultations(self) -> None:
         w, p, o = self.world, self.plan, self.out
         cats = ensure_categories()
@@ -1001,6 +1228,57 @@ class Seeder:
             reply_rows(),
             total=p.questions,
             text=REPLY_TEXT,
+        )
+
+        # The knowledge base: each public closed question (the same fates as above);
+        # the words of the eight sample texts are segmented once.
+        sample_tokens = [
+            " ".join(knowledge.segment(f"{title}\n{text}\n{REPLY_TEXT}"))
+            for _name_, title, text in QUESTION_SAMPLES
+        ]
+
+        def knowledge_rows() -> Iterator[tuple[Any, ...]]:
+            n = 0
+            for q in range(p.questions):
+                if q % 3 != 0:  # is_public
+                    continue
+                at, _day, roll, roll2, _rating = fate(q)
+                age = self.now - at
+                if not (age > timedelta(hours=20) or roll < 0.5):
+                    continue
+                if not (age > timedelta(days=3) and roll2 < 0.7):
+                    continue
+                replied_at = min(at + timedelta(minutes=30 + int(roll * 30 * 60)), self.now)
+                closed_at = replied_at + timedelta(days=1)
+                c = w.resident_community(q % p.residents)
+                cat, title, text, _digest = samples[q % len(samples)]
+                n += 1
+                yield (
+                    n,
+                    q + 1,
+                    w.comm_district[c] + 1,
+                    cat,
+                    title,
+                    text,
+                    sample_tokens[q % len(samples)],
+                    closed_at,
+                )
+
+        o.write(
+            KnowledgeEntry,
+            [
+                "id",
+                "question_id",
+                "district_id",
+                "category_id",
+                "title",
+                "question_text",
+                "tokens",
+                "published_at",
+            ],
+            knowledge_rows(),
+            total=None,
+            answer_text=REPLY_TEXT,
         )
 
     def mediation(self) -> None:
@@ -1191,37 +1469,176 @@ class Seeder:
             ),
             total=p.residents,
         )
-        actions = list(RULE_POINTS.items())
+        actions: list[tuple[str, int]] = list(RULE_POINTS.items())
         per = _blocks(p.ledger, p.residents)
+        # One published offer per firm (for its paired communities); a share of the
+        # residents spent points on their firm's offer: their last planned entry is the
+        # redemption (a coupon), so the ledger keeps the plan's number of entries.
+        offer_title = "积分兑换律师服务优惠"
+        offer_reason = [f"压测第{f + 1}律师事务所 · {offer_title}"[:200] for f in range(p.firms)]
+        valid_from = self.today - timedelta(days=400)
+        valid_until = self.today + timedelta(days=365)
+        o.write(
+            Offer,
+            ["id", "firm_id", "points_cost", "reviewed_by_id", "reviewed_at"],
+            (
+                (
+                    f + 1,
+                    f + 1,
+                    OFFER_COSTS[f % len(OFFER_COSTS)],
+                    w.user_id("bureau", w.firm_district(f)),
+                    self._local(valid_from, dtime(10)),
+                )
+                for f in range(p.firms)
+            ),
+            total=p.firms,
+            title=offer_title,
+            services="合同审查、律师函、代理诉讼",
+            description="凭积分兑换的优惠券减免律师服务费",
+            discount_percent=20,
+            max_discount_yuan=Decimal("500.00"),
+            scope=OfferScope.PAIRED,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            coupon_valid_days=30,
+            status=OfferStatus.PUBLISHED,
+            created_at=self._local(valid_from, dtime(9)),
+            updated_at=self._local(valid_from, dtime(10)),
+        )
+        offer_end = self._local(valid_until + timedelta(days=1), dtime(0))
 
-        def entries() -> Iterator[tuple[Any, ...]]:
+        def ledgers() -> Iterator[tuple[int, list[datetime], list[tuple[str, int]], int]]:
+            """Each resident's entries (times, earning actions) and the points of their
+            coupon (0: none), from one random stream: the coupon pass and the ledger
+            pass replay it."""
             rng = random.Random(self.seed + 4)  # noqa: S311  (benchmark data, not security)
-            n = 0
             for r in range(p.residents):
                 k = per[r + 1] - per[r]
                 times = sorted(self._when(rng)[0] for _ in range(k))
+                picks = [actions[rng.randrange(len(actions))] for _ in range(k)]
+                cost = 0
+                if k >= 2 and self._mix(r, 51) < COUPON_SHARE:
+                    firm = w.comm_firm[w.resident_community(r)]
+                    need = OFFER_COSTS[firm % len(OFFER_COSTS)]
+                    if sum(points for _a, points in picks[:-1]) >= need:
+                        cost = need
+                yield r, times, picks, cost
+
+        def code(n: int) -> str:
+            # A bijection of n (an odd multiplier modulo 31**10): unique, and looks random.
+            x = (n * 0x2545F4914F6CDD1D) % len(CODE_ALPHABET) ** CODE_LENGTH
+            return "".join(
+                CODE_ALPHABET[(x // len(CODE_ALPHABET) ** i) % len(CODE_ALPHABET)]
+                for i in range(CODE_LENGTH)
+            )
+
+        def coupons() -> Iterator[tuple[Any, ...]]:
+            n = 0
+            for r, times, _picks, cost in ledgers():
+                if not cost:
+                    continue
+                n += 1
+                firm = w.comm_firm[w.resident_community(r)]
+                issued = times[-1]
+                expires = min(issued + timedelta(days=30), offer_end)
+                used_at = used_by = None
+                if self._mix(r, 52) < 0.5 and issued + timedelta(days=2) <= self.now:
+                    status = CouponStatus.USED
+                    used_at = issued + timedelta(days=2)
+                    used_by = w.user_id("lawyer", w.firm_lawyer[firm])
+                elif expires <= self.now:
+                    status = CouponStatus.EXPIRED
+                else:
+                    status = CouponStatus.ISSUED
+                yield (
+                    n,
+                    firm + 1,
+                    firm + 1,
+                    r + 1,
+                    code(n),
+                    cost,
+                    status,
+                    issued,
+                    expires,
+                    used_at,
+                    used_by,
+                )
+
+        o.write(
+            Coupon,
+            [
+                "id",
+                "offer_id",
+                "firm_id",
+                "account_id",
+                "code",
+                "points",
+                "status",
+                "issued_at",
+                "expires_at",
+                "used_at",
+                "used_by_id",
+            ],
+            coupons(),
+            total=None,
+        )
+
+        def entries() -> Iterator[tuple[Any, ...]]:
+            n = coupon = 0
+            for r, times, picks, cost in ledgers():
                 balance = 0
-                for at in times:
-                    action, points = actions[rng.randrange(len(actions))]
-                    balance += points
+                for j, (at, (action, points)) in enumerate(zip(times, picks, strict=True)):
                     n += 1
-                    yield (n, r + 1, points, balance, action, f"seed:{n}", at, at)
+                    if cost and j == len(times) - 1:
+                        coupon += 1
+                        balance -= cost
+                        firm = w.comm_firm[w.resident_community(r)]
+                        yield (
+                            n,
+                            r + 1,
+                            EntryKind.REDEEM,
+                            -cost,
+                            balance,
+                            "",
+                            coupon,
+                            offer_reason[firm],
+                            f"seed:{n}",
+                            at,
+                            at,
+                        )
+                        continue
+                    balance += points
+                    yield (
+                        n,
+                        r + 1,
+                        EntryKind.EARN,
+                        points,
+                        balance,
+                        action,
+                        None,
+                        "",
+                        f"seed:{n}",
+                        at,
+                        at,
+                    )
 
         o.write(
             LedgerEntry,
             [
                 "id",
                 "account_id",
+                "kind",
                 "amount",
                 "balance_after",
                 "action",
+                "coupon_id",
+                "reason",
                 "idempotency_key",
                 "occurred_at",
                 "created_at",
             ],
             entries(),
             total=p.ledger,
-            kind=EntryKind.EARN,
         )
         started = time.monotonic()
         # The cached balance is the sum of the account's entries (points.services).
@@ -1379,7 +1796,10 @@ class Seeder:
             self.firms,
             self.pairing,
             self.visits,
+            self.service_days,
+            self.reports,
             self.consultations,
+            self.duty,
             self.mediation,
             self.points,
             self.counters,

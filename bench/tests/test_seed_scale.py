@@ -4,33 +4,52 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, F, Max, Q
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from assessment.choices import RankingStatus
 from assessment.models import Bulletin, RankingMonth
+from bench import seed as seed_module
 from bench.seed import SCALE_PASSWORD, SCALES, Plan, World
-from consultations.choices import QuestionStatus
-from consultations.models import CaseCounter, Question, QuestionAssignment, Reply
+from consultations import knowledge
+from consultations.choices import QuestionStatus, ShiftStatus
+from consultations.models import (
+    CaseCounter,
+    DutyShift,
+    KnowledgeEntry,
+    Question,
+    QuestionAssignment,
+    Reply,
+)
 from consultations.numbering import CASE_NUMBER_RE
 from firms.models import FirmAdmin, LawFirm, Lawyer
 from mediation.models import Case, Party
 from pairing.models import Liaison, Pairing
 from points import services as points_services
-from points.models import LedgerEntry, PointsAccount
-from regions.models import Community, District, RegionRole, ResidentProfile, Street
-from visits.choices import VisitStatus
-from visits.models import Household, Visit, VisitHousehold
+from points.choices import CouponStatus, EntryKind
+from points.models import Coupon, LedgerEntry, Offer, PointsAccount
+from regions.models import (
+    Community,
+    District,
+    DistrictSettings,
+    RegionRole,
+    ResidentProfile,
+    Street,
+)
+from visits.choices import ReportStatus, ServiceDayStatus, VisitStatus
+from visits.models import Household, MonthlyReport, ServiceDay, Visit, VisitHousehold
+from visits.services import add_months, report_due_date, report_totals
 
 pytestmark = pytest.mark.django_db  # in a transaction: the migrations' rows come back after
 
@@ -250,3 +269,193 @@ def test_refuses_a_negative_seed() -> None:
     with pytest.raises(CommandError, match="--seed"):
         call_command("seed_scale", scale="tiny", seed=-1, no_progress=True, stdout=_Null())
     assert not District.objects.exists()
+
+
+def _default(name: str) -> Any:
+    field = DistrictSettings._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.get_default()
+
+
+def _this_month() -> Any:
+    return timezone.localdate().replace(day=1)
+
+
+def test_service_days_one_per_community_and_month(seeded: dict[str, Any]) -> None:
+    plan = Plan.for_scale("tiny")
+    this = _this_month()
+    months = {add_months(this, k) for k in range(-12, 1)}
+    assert ServiceDay.objects.count() == plan.communities * 13
+    per = Community.objects.annotate(
+        n=Count("service_days"), m=Count("service_days__month", distinct=True)
+    )
+    assert {(c.n, c.m) for c in per} == {(13, 13)}
+    assert set(ServiceDay.objects.values_list("month", flat=True).distinct()) == months
+    day = _default("service_day_of_month")
+    for sd in ServiceDay.objects.all():
+        assert sd.date == sd.month.replace(day=day)
+        assert sd.end_time > sd.start_time
+    # Served by the community's paired firm.
+    assert not ServiceDay.objects.exclude(firm__pairings__community=F("community")).exists()
+    # This month is scheduled; past months mostly held, some cancelled or not held.
+    assert set(ServiceDay.objects.filter(month=this).values_list("status", flat=True)) == {
+        ServiceDayStatus.SCHEDULED
+    }
+    past = ServiceDay.objects.filter(month__lt=this)
+    held = past.filter(status=ServiceDayStatus.HELD).count()
+    cancelled = past.filter(status=ServiceDayStatus.CANCELLED).count()
+    not_held = past.filter(status=ServiceDayStatus.SCHEDULED).count()
+    assert held + cancelled + not_held == plan.communities * 12
+    assert held > 0.8 * past.count() and cancelled > 0 and not_held > 0
+
+
+def test_monthly_reports_total_the_confirmed_visits(seeded: dict[str, Any]) -> None:
+    world = _world()
+    this = _this_month()
+    last = add_months(this, -1)
+    reports = MonthlyReport.objects.all()
+    assert reports.count() > 0
+    assert not reports.filter(month__gte=this).exists()
+    assert not reports.filter(month__lt=add_months(this, -12)).exists()
+    due_day = _default("report_due_day")
+    for k in range(-12, 0):
+        month = add_months(this, k)
+        expected = report_totals(month)  # the app's own compilation
+        assert expected, month
+        got = {
+            (r.firm_id, r.street_id): {
+                "visit_count": r.visit_count,
+                "participant_count": r.participant_count,
+                "dispute_count": r.dispute_count,
+                "household_count": r.household_count,
+            }
+            for r in reports.filter(month=month)
+        }
+        assert got == expected, month
+    for r in reports:
+        assert r.due_date == report_due_date(r.month, due_day)
+        assert FirmAdmin.objects.filter(firm_id=r.firm_id, user_id=r.submitted_by_id).exists()
+        assert r.submitted_at is not None and r.compiled_at <= r.submitted_at
+        assert r.is_late == (timezone.localdate(r.submitted_at) > r.due_date)
+        if r.month == last:
+            assert r.status == ReportStatus.SUBMITTED and r.reviewed_by_id is None
+        else:
+            assert r.status == ReportStatus.CONFIRMED
+            assert r.reviewed_by_id == world.user_id("street", r.street_id - 1)
+            assert r.reviewed_at is not None and r.reviewed_at >= r.submitted_at
+            assert RegionRole.objects.filter(
+                user_id=r.reviewed_by_id, role="street_staff", street_id=r.street_id
+            ).exists()
+
+
+def test_duty_shifts_of_the_district_volunteers(seeded: dict[str, Any]) -> None:
+    plan = Plan.for_scale("tiny")
+    today = timezone.localdate()
+    shifts = DutyShift.objects.all()
+    assert shifts.count() == plan.districts * (365 + 30)
+    # One a day per district, over the past year and the next 30 days.
+    per_day = shifts.values("district_id", "date").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_day} == {1}
+    dates = shifts.aggregate(last=Max("date"), n=Count("date", distinct=True))
+    assert dates["n"] == 395 and dates["last"] == today + timedelta(days=29)
+    assert not shifts.exclude(lawyer__is_volunteer=True).exists()
+    assert not shifts.exclude(lawyer__firm__district=F("district")).exists()
+    assert shifts.values("lawyer").distinct().count() > 1  # a rotation
+    assert not shifts.filter(date__gte=today).exclude(status=ShiftStatus.SCHEDULED).exists()
+    past = shifts.filter(date__lt=today)
+    done = past.filter(status=ShiftStatus.DONE)
+    assert done.count() > 0.8 * past.count()
+    assert past.filter(status=ShiftStatus.SCHEDULED, checked_in_at__isnull=True).exists()
+    assert not done.filter(Q(checked_in_at__isnull=True) | Q(checked_out_at__isnull=True)).exists()
+    assert not done.filter(checked_out_at__lt=F("checked_in_at")).exists()
+    for shift in done[:50]:
+        assert timezone.localtime(shift.checked_in_at).date() == shift.date
+
+
+def test_knowledge_base_of_public_closed_questions(seeded: dict[str, Any]) -> None:
+    entries = KnowledgeEntry.objects.all()
+    public_closed = Question.objects.filter(is_public=True, status=QuestionStatus.CLOSED)
+    assert entries.count() == public_closed.count() > 0
+    assert not entries.exclude(question__is_public=True).exists()
+    assert not entries.exclude(question__status=QuestionStatus.CLOSED).exists()
+    assert not entries.exclude(published_at=F("question__closed_at")).exists()
+    assert not entries.exclude(district=F("question__district")).exists()
+    assert not entries.exclude(category=F("question__category")).exists()
+    assert not entries.exclude(title=F("question__title")).exists()
+    reply_texts = set(Reply.objects.values_list("text", flat=True))
+    entry = entries.select_related("question").first()
+    assert entry is not None and entry.answer_text in reply_texts
+    q = entry.question
+    assert entry.tokens == " ".join(knowledge.segment(f"{q.title}\n{q.text}\n{entry.answer_text}"))
+    found = list(knowledge.search(KnowledgeEntry.objects.all(), "离婚 房子")[:5])
+    assert found and "离婚" in found[0].title
+
+
+def test_coupons_are_ledger_redemptions(seeded: dict[str, Any]) -> None:
+    plan = Plan.for_scale("tiny")
+    assert LedgerEntry.objects.count() == plan.ledger
+    assert Offer.objects.count() == plan.firms
+    assert not Offer.objects.exclude(status="published").exists()
+    redeemed = LedgerEntry.objects.filter(kind=EntryKind.REDEEM)
+    assert redeemed.count() == Coupon.objects.count() > 0
+    assert not redeemed.filter(coupon__isnull=True).exists()
+    assert not LedgerEntry.objects.filter(kind=EntryKind.EARN, coupon__isnull=False).exists()
+    assert not redeemed.exclude(account=F("coupon__account")).exists()
+    for entry in redeemed.select_related("coupon"):
+        assert entry.amount == -entry.coupon.points  # type: ignore[union-attr]
+    assert not Coupon.objects.exclude(offer__firm=F("firm")).exists()
+    assert not Coupon.objects.exclude(points=F("offer__points_cost")).exists()
+    # The offer is one the resident may redeem: their community's paired firm's.
+    assert not Coupon.objects.exclude(
+        firm__pairings__community__residents__user=F("account__user")
+    ).exists()
+    coupon = Coupon.objects.select_related("account__user", "offer").first()
+    assert coupon is not None
+    user = coupon.account.user
+    assert Offer.objects.available_to(user).filter(pk=coupon.offer_id).exists()
+    used = Coupon.objects.filter(status=CouponStatus.USED)
+    assert used.exists() and not used.filter(used_at__isnull=True).exists()
+    # Expired as of the seed's now (the start of today); the expiry job does the rest.
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+    assert not Coupon.objects.filter(status=CouponStatus.ISSUED, expires_at__lte=start).exists()
+    assert Coupon.objects.filter(status=CouponStatus.EXPIRED).exists()
+    assert len(set(Coupon.objects.values_list("code", flat=True))) == Coupon.objects.count()
+    checked, problems = points_services.ledger_mismatches()
+    assert checked == plan.residents and problems == []
+    out = io.StringIO()
+    call_command("verify_ledger", stdout=out)
+    assert "全部一致" in out.getvalue()
+
+
+def test_firm_admin_report_list_renders(seeded: dict[str, Any]) -> None:
+    client = Client()
+    admin = User.objects.get(pk=seeded["firm_admin"]["user_id"])
+    client.force_login(admin)
+    response = client.get(reverse("visits:report_list"))
+    assert response.status_code == 200
+    report = MonthlyReport.objects.filter(firm__admins__user=admin).order_by("-month").first()
+    assert report is not None
+    page = response.content.decode()
+    assert report.street.name in page and report.firm.name in page
+    detail = client.get(reverse("visits:report_detail", args=[report.pk]))
+    assert detail.status_code == 200
+
+
+def test_reports_written_in_chunks_between_fetches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small chunks: the aggregate query's cursor fetches again after each chunk is
+    # written (on PostgreSQL a COPY must not overlap a fetch on the same connection).
+    monkeypatch.setattr(seed_module, "REPORT_CHUNK", 7)
+    call_command(
+        "seed_scale",
+        scale="tiny",
+        no_progress=True,
+        logins=str(tmp_path / "l.json"),
+        stdout=_Null(),
+    )
+    this = _this_month()
+    expected = sum(len(report_totals(add_months(this, k))) for k in range(-12, 0))
+    assert MonthlyReport.objects.count() == expected > 7
+    ids = sorted(MonthlyReport.objects.values_list("pk", flat=True))
+    assert ids == list(range(1, expected + 1))
