@@ -304,18 +304,36 @@ def workers_peak_rss_mb(master: int) -> float:
     return max(peaks, default=0.0)
 
 
-def measure(port: int, endpoint: Endpoint, cookie: str, requests: int, warmup: int) -> Result:
+def measure(
+    port: int,
+    endpoint: Endpoint,
+    cookie: str,
+    requests: int,
+    warmup: int,
+    budget_s: float = 0.0,
+    least: int = 5,
+) -> Result:
+    """Warm-up requests, then timed sequential ones. With a time budget (seconds), an
+    endpoint stops early once the budget is spent and ``least`` requests are timed (the
+    warm-up gets a quarter of the budget): a page of seconds would otherwise take an
+    hour. The report says how many requests each figure rests on."""
     result = Result(endpoint)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    started = time.monotonic()
     for _ in range(endpoint.warmup if endpoint.warmup is not None else warmup):
         request(conn, endpoint.path, cookie)
+        if budget_s and time.monotonic() - started > budget_s / 4:
+            break
+    started = time.monotonic()
     for _ in range(endpoint.requests or requests):
-        started = time.perf_counter()
+        began = time.perf_counter()
         status, body, headers = request(conn, endpoint.path, cookie)
-        result.times_ms.append((time.perf_counter() - started) * 1000)
+        result.times_ms.append((time.perf_counter() - began) * 1000)
         result.statuses.add(status)
         result.queries.append(int(headers.get("x-query-count", "-1")))
         result.size = len(body)
+        if budget_s and len(result.times_ms) >= least and time.monotonic() - started > budget_s:
+            break
     conn.close()
     return result
 
@@ -491,8 +509,15 @@ def report(
     plan: dict[str, int],
     requests: int,
     warmup: int,
+    budget_s: float = 0.0,
 ) -> str:
     floor = results[0].median
+    budget = (
+        f"; at most {budget_s:.0f} s of timed requests per endpoint (at least 5 requests), "
+        f"warm-up at most {budget_s / 4:.0f} s"
+        if budget_s
+        else ""
+    )
     lines = [
         f"# make bench — {scale} — {date.today():%Y-%m-%d}",
         "",
@@ -502,10 +527,11 @@ def report(
         "(conn_max_age 60); client on the same machine, one keep-alive connection",
         f"- data (seed_scale --scale {scale}): " + ", ".join(f"{k} {v:,}" for k, v in plan.items()),
         f"- each endpoint: {warmup} warm-up, then {requests} sequential requests "
-        "(Excel and PDF: 5 and 50); ratio = median ÷ the /healthz median",
+        f"(Excel and PDF: 5 and 50){budget}; ratio = median ÷ the /healthz median",
         "",
-        "| endpoint | role | path | status | median ms | p95 ms | × floor | SQL queries | bytes |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|",
+        "| endpoint | role | path | status | requests | median ms | p95 ms | × floor "
+        "| SQL queries | bytes |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         queries = sorted(set(r.queries))
@@ -513,7 +539,8 @@ def report(
         path = unquote(r.endpoint.path)
         lines.append(
             f"| {r.endpoint.label} | {r.endpoint.role or 'anonymous'} | `{path}` "
-            f"| {','.join(map(str, sorted(r.statuses)))} | {r.median:.1f} | {r.p95:.1f} "
+            f"| {','.join(map(str, sorted(r.statuses)))} | {len(r.times_ms)} "
+            f"| {r.median:.1f} | {r.p95:.1f} "
             f"| {r.median / floor:.1f} | {q} | {r.size:,} |"
         )
     lines += [
@@ -539,6 +566,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help="每个页面最多计时的秒数（至少 5 次请求；0 表示不限）",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--output", default=None, help="结果文件（默认 bench/results/<日期>-<规模>.md）"
@@ -557,7 +590,7 @@ def main(argv: list[str] | None = None) -> None:
     with server(env, port, args.workers) as process:
         for endpoint in listed:
             cookie = session_cookie(users[endpoint.role]) if endpoint.role else ""
-            result = measure(port, endpoint, cookie, args.requests, args.warmup)
+            result = measure(port, endpoint, cookie, args.requests, args.warmup, args.budget)
             results.append(result)
             flag = "" if result.statuses == {200} else f"  ⚠ 状态 {sorted(result.statuses)}"
             print(
@@ -576,6 +609,7 @@ def main(argv: list[str] | None = None) -> None:
         Plan.for_scale(args.scale).as_dict(),
         args.requests,
         args.warmup,
+        args.budget,
     )
     print(text)
     path = (

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from assessment import metrics as assessment_metrics
 from assessment import services as assessment_services
 from assessment.choices import Metric
 from assessment.models import MetricScore, MonthlyScore, RankingConfig, RankingMonth
@@ -123,6 +124,17 @@ BIG_TABLES = (
     PointsAccount,
     LedgerEntry,
     Coupon,
+)
+SEEDED_APPS = (
+    "accounts",
+    "regions",
+    "firms",
+    "pairing",
+    "visits",
+    "consultations",
+    "mediation",
+    "points",
+    "assessment",
 )
 SCALE_PASSWORD = "Scale@2026"  # noqa: S105  (benchmark accounts of generated data only)
 # Rows per scale (the issue's table); pairings, plans, rosters and rankings follow.
@@ -1683,22 +1695,14 @@ class Seeder:
             total=len(rows),
         )
 
-    def reset_sequences(self) -> None:
+    def reset_sequences(self, apps_: Sequence[str] = SEEDED_APPS, *, analyze: bool = True) -> None:
+        """The id sequences continue after the ids written here; then fresh planner
+        statistics (PostgreSQL)."""
         from django.apps import apps
 
         models_ = [
             m
-            for app in (
-                "accounts",
-                "regions",
-                "firms",
-                "pairing",
-                "visits",
-                "consultations",
-                "mediation",
-                "points",
-                "assessment",
-            )
+            for app in apps_
             for m in apps.get_app_config(app).get_models(include_auto_created=True)
         ]
         sql = connection.ops.sequence_reset_sql(no_style(), models_)
@@ -1706,14 +1710,27 @@ class Seeder:
             with connection.cursor() as cursor:
                 for statement in sql:
                     cursor.execute(statement)
-        if connection.vendor == "postgresql":
+        if analyze and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
 
+    def _metric_numbers(self, key: int, k: int, metric: str) -> tuple[Decimal, Decimal, Decimal]:
+        """(numerator, denominator, value) of metric number k of score row ``key``: the
+        same for every pass over the rows (scores need the values for their totals)."""
+        den = 5 + int(self._mix(key, 40 + k) * 35)
+        num = min(den, int(den * (0.5 + 0.55 * self._mix(key, 60 + k))))
+        value = (Decimal(num) * 100 / den).quantize(Decimal("0.01"))
+        if metric == Metric.MEDIATION:
+            value = Decimal(40 + int(self._mix(key, 80 + k) * 61))
+        return Decimal(num), Decimal(den), value
+
     def ranking(self) -> None:
-        """The last month through the real service; the eleven before it as rows
-        (each firm's metrics from its proportions), published through the service."""
-        w, p = self.world, self.plan
+        """Twelve months of rankings per district. District 1's last month is computed
+        by the real service (assessment.services.compute_month); every other district
+        and month is written as rows (each firm's metrics drawn, totals and ranks as the
+        service computes them); the eleven older months are then published through the
+        service, which writes their bulletins. Last month stays a draft everywhere."""
+        w, p, o = self.world, self.plan, self.out
         started = time.monotonic()
         RankingConfig.objects.bulk_create(
             [RankingConfig(district_id=d + 1) for d in range(p.districts)]
@@ -1725,89 +1742,107 @@ class Seeder:
             )
         }
         last = (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
-        for d in range(p.districts):
-            assessment_services.compute_month(
-                actor=admins[w.user_id("bureau", d)],
-                district=District.objects.get(pk=d + 1),
-                month=last,
-                now=self.now,
-            )
-        self.timings["ranking (last month, computed)"] = time.monotonic() - started
+        assessment_services.compute_month(
+            actor=admins[w.user_id("bureau", 0)],
+            district=District.objects.get(pk=1),
+            month=last,
+            now=self.now,
+        )
+        self.timings["ranking (district 1, last month, computed)"] = time.monotonic() - started
+
         started = time.monotonic()
         weights = RankingConfig(district_id=1).enabled()
-        months = []
-        m = last
+        window = RankingConfig._meta.get_field("appeal_window_days").get_default()
+        months = [last]
         for _ in range(11):
-            m = (m - timedelta(days=1)).replace(day=1)
-            months.append(m)
-        months.reverse()
-        rng = random.Random(self.seed + 5)  # noqa: S311  (benchmark data, not security)
-        rankings = []
-        for d in range(p.districts):
-            for month in months:
-                rankings.append(
-                    RankingMonth(
-                        district_id=d + 1,
-                        month=month,
-                        weights=weights,
-                        computed_at=timezone.make_aware(
-                            datetime.combine(month + timedelta(days=35), datetime.min.time())
-                        ),
-                        appeal_deadline=month + timedelta(days=42),
-                    )
+            months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+        blocks = [(d, m) for d in range(p.districts) for m in months if (d, m) != (0, last)]
+        # Ids after the rows compute_month wrote (the sequences are reset afterwards).
+        first_ranking = (RankingMonth.objects.aggregate(n=models.Max("pk"))["n"] or 0) + 1
+        first_score = (MonthlyScore.objects.aggregate(n=models.Max("pk"))["n"] or 0) + 1
+        first_metric = (MetricScore.objects.aggregate(n=models.Max("pk"))["n"] or 0) + 1
+
+        def at(day: date) -> datetime:
+            return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+        o.write(
+            RankingMonth,
+            ["id", "district_id", "month", "weights", "computed_at", "appeal_deadline"],
+            (
+                (
+                    first_ranking + i,
+                    d + 1,
+                    month,
+                    weights,
+                    at(month + timedelta(days=35)),
+                    self.today + timedelta(days=window)
+                    if month == last
+                    else month + timedelta(days=42),
                 )
-        RankingMonth.objects.bulk_create(rankings, batch_size=2000)
-        ranking_ids = {
-            (r.district_id, r.month): r.pk for r in RankingMonth.objects.filter(month__in=months)
-        }
-        scores = []
-        for d in range(p.districts):
-            for month in months:
-                for f in range(w.district_firm[d], w.district_firm[d + 1]):
-                    scores.append(
-                        MonthlyScore(
-                            ranking_id=ranking_ids[(d + 1, month)], firm_id=f + 1, total=0, rank=1
-                        )
-                    )
-        MonthlyScore.objects.bulk_create(scores, batch_size=5000)
-        del scores
-        metric_rows = []
-        for score_id in (
-            MonthlyScore.objects.filter(ranking_id__in=list(ranking_ids.values()))
-            .values_list("pk", flat=True)
-            .iterator()
-        ):
-            for metric, weight in weights.items():
-                den = Decimal(rng.randrange(5, 40))
-                num = min(den, Decimal(int(den * Decimal(rng.uniform(0.5, 1.05)))))
-                value = (num / den * 100).quantize(Decimal("0.01"))
-                if metric == Metric.MEDIATION:
-                    value = Decimal(rng.randrange(40, 101))
-                metric_rows.append(
-                    MetricScore(
-                        score_id=score_id,
-                        metric=metric,
-                        weight=weight,
-                        numerator=num,
-                        denominator=den,
-                        raw_value=value,
-                        value=value,
-                    )
-                )
-            if len(metric_rows) >= 10_000:
-                MetricScore.objects.bulk_create(metric_rows)
-                metric_rows = []
-        MetricScore.objects.bulk_create(metric_rows)
-        for ranking in RankingMonth.objects.filter(month__in=months).order_by(
-            "district_id", "month"
-        ):
-            assessment_services._rerank(ranking, self.now)
+                for i, (d, month) in enumerate(blocks)
+            ),
+            total=len(blocks),
+        )
+
+        def score_rows() -> Iterator[tuple[Any, ...]]:
+            """(score id, ranking id, firm index, total, rank) of every generated score."""
+            key = 0
+            for i, (d, _month) in enumerate(blocks):
+                firms = range(w.district_firm[d], w.district_firm[d + 1])
+                totals = {}
+                for f in firms:
+                    values: dict[str, Decimal | None] = {
+                        metric: self._metric_numbers(key, k, metric)[2]
+                        for k, metric in enumerate(weights)
+                    }
+                    totals[f] = (key, assessment_metrics.total_of(values, weights))
+                    key += 1
+                positions = assessment_metrics.ranks({f: t for f, (_, t) in totals.items()})
+                for f in firms:
+                    k_, total = totals[f]
+                    yield (first_score + k_, first_ranking + i, f, total, positions[f])
+
+        o.write(
+            MonthlyScore,
+            ["id", "ranking_id", "firm_id", "total", "rank"],
+            ((sid, rid, f + 1, total, rank) for sid, rid, f, total, rank in score_rows()),
+            total=sum((w.district_firm[d + 1] - w.district_firm[d]) for d, _m in blocks),
+        )
+
+        def metric_rows() -> Iterator[tuple[Any, ...]]:
+            n = first_metric
+            for sid, _rid, _f, _total, _rank in score_rows():
+                key = sid - first_score
+                for k, (metric, weight) in enumerate(weights.items()):
+                    num, den, value = self._metric_numbers(key, k, metric)
+                    yield (n, sid, metric, weight, num, den, value, value)
+                    n += 1
+
+        o.write(
+            MetricScore,
+            [
+                "id",
+                "score_id",
+                "metric",
+                "weight",
+                "numerator",
+                "denominator",
+                "raw_value",
+                "value",
+            ],
+            metric_rows(),
+        )
+        self.reset_sequences(("assessment",), analyze=False)
+        self.timings["ranking (other months, generated)"] = time.monotonic() - started
+
+        started = time.monotonic()
+        for ranking in RankingMonth.objects.filter(month__lt=last).order_by("district_id", "month"):
             assessment_services.publish_month(
                 actor=admins[w.user_id("bureau", ranking.district_id - 1)],
                 ranking=ranking,
                 now=self.now,
             )
-        self.timings["ranking (11 months, generated and published)"] = time.monotonic() - started
+        self.timings["ranking (11 months, published)"] = time.monotonic() - started
 
     def run(self) -> dict[str, Any]:
         started = time.monotonic()

@@ -3,7 +3,10 @@ query-count header."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -11,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.run import Endpoint, Result, report
+from bench.run import Endpoint, Result, measure, report
 
 
 @pytest.mark.django_db
@@ -67,8 +70,42 @@ def test_report_gives_ratios_to_the_floor() -> None:
     }
     about = {"cpu": "x", "memory": "1 GiB", "commit": "abc", "python": "3.11", "postgresql": "15"}
     text = report("district", [floor, page], ranking, 150.0, about, {"questions": 20_000}, 200, 20)
-    assert (
-        "| 我的咨询 | resident | `/consultations/mine/` | 200 | 10.0 | 30.0 | 10.0 | 9 | 4,657 |"
-        in text
+    row = (
+        "| 我的咨询 | resident | `/consultations/mine/` "
+        "| 200 | 10 | 10.0 | 30.0 | 10.0 | 9 | 4,657 |"
     )
+    assert row in text
     assert "(× 20)" in text and "questions 20,000" in text and "150 MB" in text
+
+
+class _Slow(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        time.sleep(0.02)
+        body = b"slow"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Query-Count", "3")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_measure_stops_a_slow_endpoint_at_its_budget() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        slow = Endpoint("慢页面", "resident", "/slow/")
+        limited = measure(port, slow, "", requests=200, warmup=20, budget_s=0.3)
+        assert 5 <= len(limited.times_ms) < 200
+        assert limited.statuses == {200} and set(limited.queries) == {3} and limited.size == 4
+        assert min(limited.times_ms) >= 20
+        unlimited = measure(port, slow, "", requests=8, warmup=1)
+        assert len(unlimited.times_ms) == 8
+    finally:
+        server.shutdown()
