@@ -126,6 +126,7 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
     from bench.seed import Plan, Seeder
     from consultations.models import Question
     from mediation.models import Case
+    from visits.models import MonthlyReport
 
     logins = Seeder(Plan.for_scale(scale), progress=False, stream=None, seed=seed).logins()
     users = {role: info["user_id"] for role, info in logins.items()}
@@ -136,6 +137,11 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
         .first()
     )
     case = Case.objects.filter(applied_by_id=users["resident"]).order_by("pk").first()
+    report = (
+        MonthlyReport.objects.filter(firm__admins__user_id=users["firm_admin"])
+        .order_by("-month", "pk")
+        .first()
+    )
     ranking = RankingMonth.objects.filter(district_id=1).order_by("-month").first()
     bulletin = Bulletin.objects.filter(district_id=1).order_by("-pk").first()
     from regions.models import RegionRole
@@ -151,6 +157,7 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
             ("居民的咨询", own_question),
             ("律师的咨询", lawyers_question),
             ("调解案件", case),
+            ("律所月报", report),
             ("月度排名", ranking),
             ("通报", bulletin),
             ("街道", street_id),
@@ -159,7 +166,7 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
     ]
     if missing:
         raise SystemExit(f"压测数据缺少：{'、'.join(missing)}（请用 --reseed 重新生成）")
-    assert own_question and lawyers_question and case and ranking and bulletin  # noqa: S101
+    assert own_question and lawyers_question and case and report and ranking and bulletin  # noqa: S101
     listed = [
         Endpoint("框架基线 /healthz", "", "/healthz"),
         Endpoint("居民首页", "resident", reverse("workspace")),
@@ -187,7 +194,8 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
         ),
         Endpoint("咨询列表 API（律师）", "lawyer", "/api/questions/"),
         Endpoint("社区走访记录", "community_staff", reverse("visits:visit_list")),
-        Endpoint("律所月报", "firm_admin", reverse("visits:report_list")),
+        Endpoint("律所月报列表", "firm_admin", reverse("visits:report_list")),
+        Endpoint("律所月报", "firm_admin", reverse("visits:report_detail", args=[report.pk])),
         Endpoint(
             "街道看板",
             "street_staff",
