@@ -354,12 +354,14 @@ RANKING_SQL = """
 WITH firms AS (SELECT id FROM firms_lawfirm WHERE district_id = %(district)s),
 visits AS (
   SELECT v.firm_id, COUNT(*) AS done FROM visits_visit v
-  WHERE v.status = 'confirmed' AND v.date >= %(first)s AND v.date < %(next)s
+  WHERE v.firm_id IN (SELECT id FROM firms)
+    AND v.status = 'confirmed' AND v.date >= %(first)s AND v.date < %(next)s
   GROUP BY v.firm_id),
 households AS (
   SELECT v.firm_id, COUNT(DISTINCT vh.household_id) AS reached
   FROM visits_visit v JOIN visits_visithousehold vh ON vh.visit_id = v.id
-  WHERE v.status = 'confirmed' AND v.date >= %(year_start)s AND v.date < %(next)s
+  WHERE v.firm_id IN (SELECT id FROM firms)
+    AND v.status = 'confirmed' AND v.date >= %(year_start)s AND v.date < %(next)s
   GROUP BY v.firm_id),
 replies AS (
   SELECT l.firm_id, COUNT(DISTINCT q.id) AS due,
