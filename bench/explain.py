@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from typing import Any
 
@@ -23,8 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path")
     args = parser.parse_args(argv)
 
-    configure(f"{SERVER_URL}/shangfa_bench_{args.scale}")
-    os.environ["DEBUG"] = "false"
+    configure(f"{SERVER_URL}/shangfa_bench_{args.scale}")  # DEBUG off, as make bench
     import django
 
     django.setup()

@@ -89,7 +89,7 @@ def configure(database_url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     os.environ.update(env)
-    return {**os.environ, **env}
+    return dict(os.environ)
 
 
 def prepare(scale: str, seed: int) -> None:
@@ -126,6 +126,7 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
     from bench.seed import Plan, Seeder
     from consultations.models import Question
     from mediation.models import Case
+    from regions.models import RegionRole
     from visits.models import MonthlyReport
 
     logins = Seeder(Plan.for_scale(scale), progress=False, stream=None, seed=seed).logins()
@@ -144,8 +145,6 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
     )
     ranking = RankingMonth.objects.filter(district_id=1).order_by("-month").first()
     bulletin = Bulletin.objects.filter(district_id=1).order_by("-pk").first()
-    from regions.models import RegionRole
-
     street_id = (
         RegionRole.objects.filter(user_id=users["street_staff"])
         .values_list("street_id", flat=True)
@@ -165,7 +164,10 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
         if obj is None
     ]
     if missing:
-        raise SystemExit(f"压测数据缺少：{'、'.join(missing)}（请用 --reseed 重新生成）")
+        raise SystemExit(
+            f"压测数据缺少：{'、'.join(missing)}。"
+            f"请删除数据库 shangfa_bench_{scale} 后重新运行 make bench"
+        )
     assert own_question and lawyers_question and case and report and ranking and bulletin  # noqa: S101
     listed = [
         Endpoint("框架基线 /healthz", "", "/healthz"),
@@ -397,51 +399,50 @@ LEFT JOIN mediation ON mediation.firm_id = f.id
 
 
 def time_ranking() -> dict[str, Any]:
-    from datetime import datetime, timedelta
-
+    """compute_month for every district whose last month is a draft, then the
+    hand-written aggregate for the same districts and month."""
     from django.db import connection
     from django.utils import timezone
 
+    from accounts.roles import Role
     from assessment import services
+    from assessment.choices import RankingStatus
+    from assessment.metrics import Month, add_months
     from assessment.models import RankingMonth
     from firms.models import LawFirm
     from regions.models import District, RegionRole
 
-    today = timezone.localdate()
-    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    districts = list(District.objects.order_by("pk"))
+    first = add_months(timezone.localdate().replace(day=1), -1)
+    drafts = list(
+        District.objects.filter(
+            pk__in=RankingMonth.objects.filter(month=first, status=RankingStatus.DRAFT).values(
+                "district_id"
+            )
+        ).order_by("pk")
+    )
     admins = {
         r.district_id: r.user
-        for r in RegionRole.objects.filter(role="bureau_admin").select_related("user")
+        for r in RegionRole.objects.filter(role=Role.BUREAU_ADMIN).select_related("user")
     }
-    drafts = set(
-        RankingMonth.objects.filter(month=first, status="draft").values_list(
-            "district_id", flat=True
-        )
-    )
     started = time.perf_counter()
-    for district in districts:
-        if district.pk in drafts:
-            services.compute_month(actor=admins[district.pk], district=district, month=first)
+    for district in drafts:
+        services.compute_month(actor=admins[district.pk], district=district, month=first)
     computed = time.perf_counter() - started
-
-    def aware(d: date) -> datetime:
-        return timezone.make_aware(datetime.combine(d, datetime.min.time()))
 
     started = time.perf_counter()
     rows = 0
     with connection.cursor() as cursor:
-        for district in districts:
+        for district in drafts:
+            m = Month(district.pk, first)
             cursor.execute(
                 RANKING_SQL,
                 {
                     "district": district.pk,
-                    "first": first,
-                    "next": nxt,
-                    "year_start": first.replace(month=1),
-                    "start": aware(first),
-                    "end": aware(nxt),
+                    "first": m.first,
+                    "next": m.next_first,
+                    "year_start": m.year_start,
+                    "start": m.start,
+                    "end": m.end,
                 },
             )
             rows += len(cursor.fetchall())
@@ -449,7 +450,7 @@ def time_ranking() -> dict[str, Any]:
     return {
         "month": first,
         "districts": len(drafts),
-        "firms": LawFirm.objects.filter(district_id__in=drafts).count(),
+        "firms": LawFirm.objects.filter(district__in=drafts).count(),
         "compute_s": computed,
         "aggregate_s": aggregate,
         "aggregate_rows": rows,

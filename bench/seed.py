@@ -501,10 +501,6 @@ class Writer:
 # --- the seed ------------------------------------------------------------------------
 
 
-class SeedError(Exception):
-    """The seed refused to run; the message is Chinese."""
-
-
 GENERATED_PREFIX = "压测"  # every generated district's name starts with it
 
 
@@ -558,7 +554,6 @@ class Seeder:
         self.world.build()
         self.out = Writer(now=self.now, progress=progress, stream=stream)
         self.seed = seed
-        self.rng = random.Random(seed)  # noqa: S311  (benchmark data, not security)
         self.password = make_password(SCALE_PASSWORD)
         self.case_counters: dict[tuple[str, str, date], int] = defaultdict(int)
         self.timings: dict[str, float] = {}
@@ -1142,35 +1137,38 @@ class Seeder:
         samples = [
             (cats[name], title, text, text_hash(text)) for name, title, text in QUESTION_SAMPLES
         ]
-        window = timedelta(hours=24)
+        hours = DistrictSettings._meta.get_field("reply_deadline_hours").get_default()
+        window = timedelta(hours=hours)
 
-        # One pass decides each question; its children are derived from the same
-        # per-question random stream in the later passes (never a list of millions).
-        def fate(q: int) -> tuple[datetime, date, float, float, int]:
+        # Each question's fate (posted, first replied, closed, its rating) comes from its
+        # own random stream, so that every pass (questions, replies, knowledge) derives
+        # the same without keeping a list of millions.
+        def fate(q: int) -> tuple[datetime, date, datetime | None, datetime | None, int]:
             at, day = self._when_at(self._mix(q, 1), self._mix(q, 2))
-            return at, day, self._mix(q, 3), self._mix(q, 4), 1 + int(self._mix(q, 5) * 5)
+            roll, roll2, rating = self._mix(q, 3), self._mix(q, 4), 1 + int(self._mix(q, 5) * 5)
+            age = self.now - at
+            replied = closed = None
+            if age > timedelta(hours=20) or roll < 0.5:  # most answered, the newest open
+                replied = min(at + timedelta(minutes=30 + int(roll * 30 * 60)), self.now)
+                if age > timedelta(days=3) and roll2 < 0.7:
+                    closed = replied + timedelta(days=1)
+            return at, day, replied, closed, rating if rating > 1 or roll2 < 0.1 else 4
 
         def question_rows() -> Iterator[tuple[Any, ...]]:
             for q in range(p.questions):
                 resident = q % p.residents
                 c = w.resident_community(resident)
                 d = w.comm_district[c]
-                at, day, roll, roll2, rating = fate(q)
+                at, day, replied_at, closed_at, rating = fate(q)
                 cat, title, text, digest = samples[q % len(samples)]
-                age = self.now - at
-                answered = age > timedelta(hours=20) or roll < 0.5
-                replied_at = replied_lawyer = met = closed_at = score = None
+                replied_lawyer = met = score = None
                 status = QuestionStatus.OPEN
-                if answered:
-                    delay = timedelta(minutes=30 + int(roll * 30 * 60))
-                    replied_at = min(at + delay, self.now)
+                if replied_at is not None:
                     replied_lawyer = w.comm_liaisons[c][0] + 1
                     met = replied_at <= at + window
                     status = QuestionStatus.ANSWERED
-                    if age > timedelta(days=3) and roll2 < 0.7:
-                        status = QuestionStatus.CLOSED
-                        closed_at = replied_at + timedelta(days=1)
-                        score = rating if rating > 1 or roll2 < 0.1 else 4
+                if closed_at is not None:
+                    status, score = QuestionStatus.CLOSED, rating
                 yield (
                     q + 1,
                     self._case_number(QUESTION_PREFIX, w.district_code(d), day),
@@ -1248,10 +1246,9 @@ class Seeder:
             n = 0
             for q in range(p.questions):
                 c = w.resident_community(q % p.residents)
-                at, _day, roll, _roll2, _rating = fate(q)
-                if not (self.now - at > timedelta(hours=20) or roll < 0.5):
+                replied_at = fate(q)[2]
+                if replied_at is None:
                     continue
-                replied_at = min(at + timedelta(minutes=30 + int(roll * 30 * 60)), self.now)
                 lawyer = w.comm_liaisons[c][0]
                 n += 1
                 yield (n, q + 1, w.user_id("lawyer", lawyer), lawyer + 1, replied_at, replied_at)
@@ -1276,14 +1273,9 @@ class Seeder:
             for q in range(p.questions):
                 if q % 3 != 0:  # is_public
                     continue
-                at, _day, roll, roll2, _rating = fate(q)
-                age = self.now - at
-                if not (age > timedelta(hours=20) or roll < 0.5):
+                closed_at = fate(q)[3]
+                if closed_at is None:
                     continue
-                if not (age > timedelta(days=3) and roll2 < 0.7):
-                    continue
-                replied_at = min(at + timedelta(minutes=30 + int(roll * 30 * 60)), self.now)
-                closed_at = replied_at + timedelta(days=1)
                 c = w.resident_community(q % p.residents)
                 cat, title, text, _digest = samples[q % len(samples)]
                 n += 1
@@ -1741,7 +1733,8 @@ class Seeder:
                 pk__in=[w.user_id("bureau", d) for d in range(p.districts)]
             )
         }
-        last = (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        months = self._months()
+        last = months[-1]
         assessment_services.compute_month(
             actor=admins[w.user_id("bureau", 0)],
             district=District.objects.get(pk=1),
@@ -1753,9 +1746,6 @@ class Seeder:
         started = time.monotonic()
         weights = RankingConfig(district_id=1).enabled()
         window = RankingConfig._meta.get_field("appeal_window_days").get_default()
-        months = [last]
-        for _ in range(11):
-            months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
         blocks = [(d, m) for d in range(p.districts) for m in months if (d, m) != (0, last)]
         # Ids after the rows compute_month wrote (the sequences are reset afterwards).
         first_ranking = (RankingMonth.objects.aggregate(n=models.Max("pk"))["n"] or 0) + 1
