@@ -47,19 +47,35 @@ class ReportRow:
 
 def report_rows(report: MonthlyReport) -> tuple[list[ReportRow], ReportRow]:
     """One row per community of the street that the firm served in the month (paired
-    or visited), and the totals; every number from grouped queries."""
+    or visited), and the totals; every number from grouped queries.
+
+    The street's communities are read first and every later query is restricted to
+    their ids (a short literal list), so that each one is an index range of the
+    street's own visits (``visits_visit_community``: community, status, date, and
+    ``visits_visit_firm_date``) rather than a scan of the whole table behind an OR of
+    IN-subqueries.
+    """
     start, end = report.month, add_months(report.month, 1)
-    mine = Visit.objects.filter(
-        firm_id=report.firm_id, community__street_id=report.street_id, status=VisitStatus.CONFIRMED
+    month = Visit.objects.filter(
+        firm_id=report.firm_id,
+        community__street_id=report.street_id,
+        status=VisitStatus.CONFIRMED,
+        date__gte=start,
+        date__lt=end,
     )
-    month = mine.filter(date__gte=start, date__lt=end)
     paired = Pairing.objects.filter(
         firm_id=report.firm_id, community__street_id=report.street_id, start_date__lte=end
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-    communities = Community.objects.filter(
-        Q(pk__in=paired.values("community_id")) | Q(pk__in=month.values("community_id"))
-    ).order_by("name")
+    communities = (
+        Community.objects.filter(street_id=report.street_id)
+        .filter(Q(pk__in=paired.values("community_id")) | Q(pk__in=month.values("community_id")))
+        .order_by("name")
+    )
     rows = {c.pk: ReportRow(c.name, c.households) for c in communities}
+    if not rows:
+        return [], ReportRow("合计")
+    ids = sorted(rows)  # every community of the month's visits is among them
+    month = month.filter(community_id__in=ids)
     for r in month.values("community_id", "kind").annotate(
         n=Count("pk"), people=Sum("participants"), disputes=Sum("disputes_found")
     ):
@@ -69,15 +85,21 @@ def report_rows(report: MonthlyReport) -> tuple[list[ReportRow], ReportRow]:
         row.participants += r["people"] or 0
         row.disputes += r["disputes"] or 0
     for cid, n in (
-        VisitHousehold.objects.filter(visit__in=month)
+        VisitHousehold.objects.filter(
+            visit__firm_id=report.firm_id,
+            visit__community_id__in=ids,
+            visit__status=VisitStatus.CONFIRMED,
+            visit__date__gte=start,
+            visit__date__lt=end,
+        )
         .values("visit__community_id")
         .annotate(n=Count("household_id", distinct=True))
         .values_list("visit__community_id", "n")
     ):
         rows[cid].households = n
-    year = VisitHousehold.objects.filter(
+    year = VisitHousehold.objects.filter(  # any firm's confirmed visits of the communities
+        visit__community_id__in=ids,
         visit__status=VisitStatus.CONFIRMED,
-        visit__community__in=communities.values("pk"),
         visit__date__gte=start.replace(month=1),
         visit__date__lte=month_end(start),
     )
