@@ -59,7 +59,7 @@ from consultations.models import (
 )
 from consultations.numbering import QUESTION_PREFIX
 from consultations.roster import years_before
-from consultations.services import REMINDER_FRACTIONS, text_hash
+from consultations.services import REMINDER_FRACTIONS, recount_ratings, text_hash
 from core.validators import USCC_ALPHABET, uscc_check_char
 from firms.models import FirmAdmin, LawFirm, Lawyer
 from mediation.choices import (
@@ -1678,6 +1678,12 @@ class Seeder:
             )
         self.timings["points balances"] = time.monotonic() - started
 
+    def ratings(self) -> None:
+        """Each lawyer's ratings, kept on the lawyer (consultations.services)."""
+        started = time.monotonic()
+        recount_ratings()
+        self.timings["lawyer ratings"] = time.monotonic() - started
+
     def counters(self) -> None:
         rows = sorted(self.case_counters.items())
         self.out.write(
@@ -1863,7 +1869,7 @@ class Seeder:
         with built_after_loading(BIG_TABLES, self.timings):
             for step in loads:
                 step()
-        for step in (self.balances, self.reset_sequences, self.ranking):
+        for step in (self.balances, self.ratings, self.reset_sequences, self.ranking):
             step()
         return {
             "rows": dict(self.out.rows),

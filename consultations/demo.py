@@ -40,7 +40,7 @@ from consultations.models import (
     ServiceRequest,
 )
 from consultations.numbering import QUESTION_PREFIX, SERVICE_PREFIX, next_case_number
-from consultations.services import REMINDER_FRACTIONS, text_hash
+from consultations.services import REMINDER_FRACTIONS, recount_ratings, text_hash
 from firms.models import Lawyer
 from pairing.models import Liaison
 from regions import services as region_services
@@ -144,6 +144,8 @@ def seed(district: District, rng: random.Random, now: datetime | None = None) ->
         created.update(_questions(district, rng, now))
     if not ServiceRequest.objects.filter(district=district).exists():
         created["service_requests"] = _services(district, rng, now)
+    lawyers = Lawyer.objects.filter(firm__district=district).values_list("pk", flat=True)
+    recount_ratings(list(lawyers))
     return created
 
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Category, DutyShift
-from core.forms import BootstrapFormMixin, OptionalPhoneField
+from core.forms import BootstrapFormMixin, FastSelect, OptionalPhoneField
 from firms.models import LawFirm, Lawyer, Specialty
+from regions.forms import CommunityField, CommunityPickerMixin
 from regions.models import Community
 
 
@@ -36,23 +37,19 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class CommunityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Community) -> str:
-        return f"{obj.street.name} · {obj.name}"
-
-
-class AskForm(BootstrapFormMixin, forms.Form):
+class AskForm(BootstrapFormMixin, CommunityPickerMixin):
     category = forms.ModelChoiceField(
         label=_("咨询类别"),
         queryset=Category.objects.filter(is_active=True),
         empty_label=_("请选择"),
         error_messages={"required": _("请选择咨询类别")},
     )
-    community = CommunityChoiceField(
+    community = CommunityField(
         label=_("所在社区"),
-        queryset=Community.objects.none(),
-        empty_label=_("请选择"),
-        error_messages={"required": _("请选择所在社区")},
+        error_messages={
+            "required": _("请选择所在社区"),
+            "invalid_choice": _("请从列表中选择社区"),
+        },
     )
     text = forms.CharField(
         label=_("问题描述"),
@@ -85,14 +82,17 @@ class AskForm(BootstrapFormMixin, forms.Form):
         queryset=Lawyer.objects.public(), required=False, widget=forms.HiddenInput
     )
 
+    field_order = ["category", "district", "community"]
+
     def __init__(self, *args: Any, communities: QuerySet[Community] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        if communities is None:
+            self.pick_district()
+            return
+        # Staff filing for a resident pick among their own few communities.
+        del self.fields["district"]
         field: Any = self.fields["community"]
-        field.queryset = (
-            (communities if communities is not None else Community.objects.public())
-            .select_related("street")
-            .order_by("street__name", "name")
-        )
+        field.queryset = communities.select_related("street").order_by("street__name", "name")
 
 
 class AssistForm(AskForm):
@@ -192,7 +192,10 @@ def parse_month(value: str | None, today: date | None = None) -> tuple[int, int]
     return today.year, today.month
 
 
-class DirectoryForm(BootstrapFormMixin, forms.Form):
+class DirectoryForm(BootstrapFormMixin, CommunityPickerMixin):
+    """Filters of the lawyer directory: one district at a time (the resident's own by
+    default); its firms and communities in the selects."""
+
     specialty = forms.ModelChoiceField(
         label=_("专业领域"),
         queryset=Specialty.objects.filter(is_active=True),
@@ -200,14 +203,13 @@ class DirectoryForm(BootstrapFormMixin, forms.Form):
         empty_label=_("全部"),
     )
     firm = forms.ModelChoiceField(
-        label=_("律所"), queryset=LawFirm.objects.public(), required=False, empty_label=_("全部")
-    )
-    community = CommunityChoiceField(
-        label=_("服务社区"),
-        queryset=Community.objects.none(),
+        label=_("律所"),
+        queryset=LawFirm.objects.public(),
         required=False,
         empty_label=_("全部"),
+        widget=FastSelect,
     )
+    community = CommunityField(label=_("服务社区"), required=False, empty_label=_("全部"))
     min_rating = forms.TypedChoiceField(
         label=_("评分"),
         choices=[("", _("不限")), ("4", _("4 分以上")), ("3", _("3 分以上"))],
@@ -216,20 +218,35 @@ class DirectoryForm(BootstrapFormMixin, forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    field_order = ["district", "specialty", "firm", "community", "min_rating"]
+
+    def __init__(self, *args: Any, district: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        community: Any = self.fields["community"]
-        community.queryset = (
-            Community.objects.public()
-            .select_related("street")
-            .order_by(  # type: ignore[attr-defined]
-                "street__name", "name"
-            )
-        )
+        chosen = self.pick_district(district)
+        if "district" in self.fields:
+            # Filtering, not choosing a home: a change of district shows the page anew.
+            self.fields["district"].widget.attrs = {"class": "form-select"}
+        firm: Any = self.fields["firm"]
+        firm.widget.choices = [
+            ("", firm.empty_label),
+            *LawFirm.objects.public()
+            .filter(district_id=chosen)
+            .order_by("name", "pk")
+            .values_list("pk", "name"),
+        ]
 
     def data_or_empty(self) -> dict[str, Any]:
+        """The filters; a firm or community of another district than the one shown
+        (the district was changed) is dropped."""
         self.is_valid()
-        return getattr(self, "cleaned_data", {})
+        data = dict(getattr(self, "cleaned_data", {}))
+        data["district"] = self.picked_district
+        if data.get("firm") and data["firm"].district_id != self.picked_district:
+            data["firm"] = None
+        community = data.get("community")
+        if community and community.street.district_id != self.picked_district:
+            data["community"] = None
+        return data
 
 
 class SearchForm(BootstrapFormMixin, forms.Form):

@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import Principal, ScopedQuerySet, filter_any, filter_union, get_principal, q_in
 
 
 def lawyer_firms(p: Principal) -> set[int]:
@@ -54,27 +54,28 @@ class QuestionQuerySet(ScopedQuerySet):
         lawyers = p.ids(Role.LAWYER)
         pool = None
         if lawyers:
+            # Open questions routed to duty lawyers of the lawyer's districts, on a day
+            # the lawyer is on duty (checked once per query, not per row).
             on_duty = Exists(
                 DutyShift.objects.filter(lawyer_id__in=lawyers, date=timezone.localdate())
             )
-            pooled = QuestionAssignment.objects.filter(
-                reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED]
-            ).values("question_id")
             pool = (
-                Q(on_duty)
-                & Q(pk__in=pooled, district_id__in=sorted(lawyer_districts(p)))
-                & ~Q(status=QuestionStatus.CLOSED)
+                QuestionAssignment.objects.filter(
+                    on_duty,
+                    reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED],
+                    question__district_id__in=sorted(lawyer_districts(p)),
+                )
+                .exclude(question__status=QuestionStatus.CLOSED)
+                .values("question_id")
             )
         firm_rows = (
-            Q(
-                pk__in=QuestionAssignment.objects.filter(lawyer__firm_id__in=firms).values(
-                    "question_id"
-                )
+            QuestionAssignment.objects.filter(lawyer__firm_id__in=sorted(firms)).values(
+                "question_id"
             )
             if firms
             else None
         )
-        return filter_any(
+        return filter_union(
             self,
             Q(asker_id=p.user_id),
             Q(filed_by_id=p.user_id),

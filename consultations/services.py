@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,7 @@ from consultations.numbering import QUESTION_PREFIX, next_case_number
 from consultations.text import clean_text
 from core.scope import get_principal
 from core.validators import normalize_phone, normalize_text, validate_phone
+from firms import services as firm_services
 from firms.models import Lawyer
 from pairing.models import Liaison
 from points import services as points_services
@@ -588,11 +589,30 @@ def close_question(
     question.save(update_fields=["status", "closed_at", "rating", "rating_comment", "updated_at"])
     refresh_knowledge(question, now=now)
     if rating is not None:
+        if question.first_reply_lawyer_id:
+            recount_ratings([question.first_reply_lawyer_id])
         # Rating an answer is taking part: the asker earns points once per question.
         points_services.earn(
             user=question.asker, action=PointsAction.ANSWER_RATING, source=question, now=now
         )
     return question
+
+
+def recount_ratings(lawyer_ids: Sequence[int] | None = None) -> int:
+    """Count again the ratings of the answers of these lawyers (all when None) and keep
+    them on the lawyer (firms.services.store_ratings): a rating belongs to the lawyer
+    who replied first. One grouped query, bounded by these lawyers' questions."""
+    rated = Question.objects.filter(rating__isnull=False, first_reply_lawyer__isnull=False)
+    if lawyer_ids is not None:
+        rated = rated.filter(first_reply_lawyer_id__in=sorted(set(lawyer_ids)))
+    counted = {
+        row["first_reply_lawyer"]: (row["total"] or 0, row["count"])
+        for row in rated.order_by()
+        .values("first_reply_lawyer")
+        .annotate(total=Sum("rating"), count=Count("pk"))
+    }
+    ids = lawyer_ids if lawyer_ids is not None else Lawyer.objects.values_list("pk", flat=True)
+    return firm_services.store_ratings({pk: counted.get(pk, (0, 0)) for pk in ids})
 
 
 # --- the knowledge base ---------------------------------------------------------------------

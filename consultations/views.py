@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -58,7 +58,7 @@ from consultations.models import (
     QuestionAttachment,
     ServiceRequest,
 )
-from consultations.querysets import can_read_text
+from consultations.querysets import can_read_text, lawyer_districts
 from core.excel import xlsx_response
 from core.forms import run_service
 from core.scope import get_principal
@@ -359,22 +359,29 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """The lawyer's live assignments, then (on a duty day) the district's duty pool.
+    Both are read from the lawyer's own assignments and districts, not the table."""
     user: Any = request.user
-    if not get_principal(user).ids(Role.LAWYER):
+    p = get_principal(user)
+    lawyers = sorted(p.ids(Role.LAWYER))
+    if not lawyers:
         raise Http404
     base = _list_rows(Question.objects.visible_to(user), user).exclude(status=QuestionStatus.CLOSED)
-    mine = base.filter(Q(my_status__in=LIVE_ASSIGNMENT)).order_by("reply_deadline", "id")
+    live = QuestionAssignment.objects.filter(lawyer_id__in=lawyers, status__in=LIVE_ASSIGNMENT)
+    mine = base.filter(pk__in=live.values("question_id")).order_by("reply_deadline", "id")
     page = _page(request, mine)
     _mark_access(user, page)
     pool: list[Question] = []
     if roster.on_duty_today(user).exists():
         pooled = QuestionAssignment.objects.filter(
-            reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED]
+            reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED],
+            question__district_id__in=sorted(lawyer_districts(p)),
+            question__first_replied_at__isnull=True,
         ).values("question_id")
         pool = list(
-            base.filter(
-                Q(my_status__isnull=True), first_replied_at__isnull=True, pk__in=pooled
-            ).order_by("reply_deadline", "id")[:PAGE_SIZE]
+            base.filter(Q(my_status__isnull=True), pk__in=pooled).order_by("reply_deadline", "id")[
+                :PAGE_SIZE
+            ]
         )
         _mark_access(user, pool)
     return render(request, "consultations/queue.html", {"page_obj": page, "pool": pool})
@@ -413,16 +420,17 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    form = DirectoryForm(request.GET or None)
+    """The lawyers of one district (the user's own unless another is chosen)."""
+    home = next(
+        (b.district_id for b in get_principal(request.user).bindings if b.district_id), None
+    )
+    form = DirectoryForm(request.GET or None, district=home)
     data = form.data_or_empty()
     qs = (
         Lawyer.objects.public()
+        .filter(firm__district_id=data["district"])
         .select_related("firm")
         .prefetch_related("specialties")
-        .annotate(
-            rating=Avg("first_replies__rating"),
-            rated=Count("first_replies", filter=Q(first_replies__rating__isnull=False)),
-        )
         .order_by("firm__name", "name")
     )
     if data.get("specialty"):
@@ -436,7 +444,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             .values("firm_id")
         )
     if data.get("min_rating"):
-        qs = qs.filter(rating__gte=data["min_rating"])
+        qs = qs.filter(rating_count__gt=0, rating_total__gte=F("rating_count") * data["min_rating"])
     return render(
         request, "consultations/directory.html", {"form": form, "page_obj": _page(request, qs)}
     )
@@ -444,13 +452,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def lawyer_page(request: HttpRequest, pk: int) -> HttpResponse:
     lawyer = get_object_or_404(
-        Lawyer.objects.public()
-        .select_related("firm")
-        .prefetch_related("specialties")
-        .annotate(
-            rating=Avg("first_replies__rating"),
-            rated=Count("first_replies", filter=Q(first_replies__rating__isnull=False)),
-        ),
+        Lawyer.objects.public().select_related("firm").prefetch_related("specialties"),
         pk=pk,
     )
     communities = Community.objects.filter(

@@ -116,6 +116,27 @@ def q_in(lookup: str, ids: set[int]) -> models.Q | None:
     return models.Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
 
 
+def filter_union(
+    qs: ScopedQuerySet, *branches: models.Q | models.QuerySet | None
+) -> ScopedQuerySet:
+    """Rows in any branch (a user may hold several roles); none if no branch. A branch
+    is a condition on the model (Q) or a queryset of the model's keys. Two or more
+    become one subquery ``pk IN (b1 UNION ALL b2 ...)``: each branch is served by its
+    own index, so the work follows the viewer's rows, where an OR of branches through
+    other tables makes PostgreSQL read the whole table."""
+    present = [b for b in branches if b is not None]
+    if not present:
+        return qs.none()
+    if len(present) == 1:
+        only = present[0]
+        return qs.filter(only) if isinstance(only, models.Q) else qs.filter(pk__in=only)
+    keys = [
+        (qs.model._base_manager.filter(b).values("pk") if isinstance(b, models.Q) else b).order_by()
+        for b in present
+    ]
+    return qs.filter(pk__in=keys[0].union(*keys[1:], all=True))
+
+
 def filter_any(qs: ScopedQuerySet, *conditions: models.Q | None) -> ScopedQuerySet:
     """Rows matching any condition (a user may hold several roles); none if no role."""
     combined = q_or(*conditions)

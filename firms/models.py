@@ -142,6 +142,10 @@ class Lawyer(AuditedModel):
     )
     bio = models.TextField(_("个人简介"), blank=True)
     is_active = models.BooleanField(_("在职"), default=True)
+    # Residents' ratings of the lawyer's answers, kept here so the directory needs no
+    # aggregate over every question (consultations.services.recount_ratings).
+    rating_total = models.PositiveIntegerField(_("评分合计"), default=0, editable=False)
+    rating_count = models.PositiveIntegerField(_("评价次数"), default=0, editable=False)
 
     objects = LawyerQuerySet.as_manager()
     audit_masked_fields = ("phone",)
@@ -169,6 +173,15 @@ class Lawyer(AuditedModel):
             self.practice_start_date = date(license_year(self.license_no), 1, 1)
         if self.practice_start_date > timezone.localdate():
             raise ValidationError({"practice_start_date": _("执业起始日期不能晚于今天")})
+
+    @property
+    def rated(self) -> int:
+        return self.rating_count
+
+    @property
+    def rating(self) -> float | None:
+        """The average rating (1–5), None before the first."""
+        return self.rating_total / self.rating_count if self.rating_count else None
 
     @property
     def years_of_practice(self) -> int:

@@ -74,3 +74,14 @@ def add_guidance_member(
     member.full_clean()
     member.save()
     return member
+
+
+def store_ratings(totals: dict[int, tuple[int, int]]) -> int:
+    """Keep each lawyer's (rating total, number of ratings), as counted by the
+    consultations that own the ratings. Derived figures: no audit entry."""
+    rows = [
+        Lawyer(pk=pk, rating_total=total, rating_count=count)
+        for pk, (total, count) in totals.items()
+    ]
+    Lawyer.objects.bulk_update(rows, ["rating_total", "rating_count"], batch_size=1000)
+    return len(rows)

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Case, Q, When
 
 from accounts.roles import Role
-from core.scope import ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import ScopedQuerySet, filter_any, filter_union, get_principal, q_in
 
 
 class OrganizationQuerySet(ScopedQuerySet):
@@ -72,9 +72,9 @@ class CaseQuerySet(ScopedQuerySet):
         phone = getattr(user, "phone", "")
         if phone:
             mine |= Q(phone=phone)
-        return filter_any(
+        return filter_union(
             self,
-            Q(pk__in=Party.objects.filter(mine).values("case_id")),
+            Party.objects.filter(mine).values("case_id"),
             Q(applied_by_id=p.user_id),
             q_in("organization_id", p.ids(Role.MEDIATOR)),
             q_in("lawyer_id", p.ids(Role.LAWYER)),

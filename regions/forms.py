@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, OptionalPhoneField
+from core.forms import BootstrapFormMixin, FastSelect, OptionalPhoneField
 from core.validators import normalize_code
-from regions.models import Community, DistrictSettings, ResidentProfile, Street, StudioMember
+from regions.models import (
+    Community,
+    District,
+    DistrictSettings,
+    ResidentProfile,
+    Street,
+    StudioMember,
+)
 
 
 class CommunityForm(BootstrapFormMixin, forms.ModelForm):
@@ -82,10 +90,103 @@ class DistrictSettingsForm(BootstrapFormMixin, forms.ModelForm):
             field.error_messages["required"] = _("请填写%(label)s") % {"label": field.label}
 
 
-class HomeCommunityForm(BootstrapFormMixin, forms.Form):
+def district_choices() -> list[tuple[int, str]]:
+    return list(District.objects.order_by("code", "pk").values_list("pk", "name"))
+
+
+def community_choices(district_id: int | None, empty_label: Any) -> list[Any]:
+    """One district's public communities, grouped by street: a province has 20,000
+    communities, so a page lists only the district being looked at."""
+    rows = (
+        Community.objects.public()
+        .filter(street__district_id=district_id)
+        .order_by("street__name", "name", "pk")
+        .values_list("pk", "name", "street__name")
+    )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, street in rows:
+        groups.setdefault(street, []).append((pk, name))
+    return ([("", empty_label)] if empty_label is not None else []) + list(groups.items())
+
+
+class CommunityField(forms.ModelChoiceField):
+    """Any public community, checked by its key (one query); what the select lists is
+    set by ``CommunityPickerMixin`` (one district's communities)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Community.objects.public().select_related("street"))
+        kwargs.setdefault("empty_label", _("请选择"))
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Community) -> str:
+        return f"{obj.street.name} · {obj.name}"
+
+
+class CommunityPickerMixin(forms.Form):
+    """A ``community`` chosen district by district. Where there is more than one
+    district, a ``district`` select comes first and reloads the community options
+    (htmx, ``regions:community_options``); the community select lists the chosen
+    district's communities, grouped by street. The district shown is the one posted,
+    else the chosen community's, else ``fallback``, else the first."""
+
+    district = forms.TypedChoiceField(
+        label=_("所在区县"), coerce=int, required=False, empty_value=None, widget=FastSelect
+    )
+    community_field = "community"
+    picked_district: int | None = None
+
+    def pick_district(self, fallback: int | None = None) -> int | None:
+        districts = district_choices()
+        known = {pk for pk, _name in districts}
+        chosen = self._posted_district(known) or self._community_district(known)
+        if chosen is None:
+            chosen = fallback if fallback in known else (districts[0][0] if districts else None)
+        community: Any = self.fields[self.community_field]
+        if len(districts) <= 1:
+            del self.fields["district"]
+        else:
+            field: Any = self.fields["district"]
+            field.choices = districts
+            field.initial = chosen
+            field.widget.attrs.update(
+                {
+                    "hx-get": reverse("regions:community_options"),
+                    "hx-target": f"#{self[self.community_field].auto_id}",
+                    "hx-trigger": "change",
+                    "hx-swap": "innerHTML",
+                }
+            )
+        community.widget.choices = community_choices(chosen, community.empty_label)
+        self.picked_district = chosen
+        return chosen
+
+    def _posted_district(self, known: set[int]) -> int | None:
+        if not self.is_bound:
+            return None
+        raw = str(self.data.get(self.add_prefix("district"), ""))
+        return int(raw) if raw.isdigit() and int(raw) in known else None
+
+    def _community_district(self, known: set[int]) -> int | None:
+        name = self.community_field
+        raw = self.data.get(self.add_prefix(name)) if self.is_bound else None
+        if raw in (None, ""):
+            raw = self.initial.get(name, self.fields[name].initial)
+        pk = str(getattr(raw, "pk", raw) or "")
+        if not pk.isdigit():
+            return None
+        district = (
+            Community.objects.filter(pk=int(pk))
+            .values_list("street__district_id", flat=True)
+            .first()
+        )
+        return district if district in known else None
+
+
+class HomeCommunityForm(BootstrapFormMixin, CommunityPickerMixin):
     """A resident picks the community they live or work in."""
 
-    community = forms.ChoiceField(
+    community = CommunityField(
         label=_("我所在的社区"),
         error_messages={
             "required": _("请选择您所在的社区"),
@@ -96,18 +197,4 @@ class HomeCommunityForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._communities = {
-            str(c.pk): c
-            for c in Community.objects.public()
-            .select_related("street__district")
-            .order_by("street__district__code", "street__name", "name")
-        }
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for pk, c in self._communities.items():
-            groups.setdefault(f"{c.street.district.name} · {c.street.name}", []).append(
-                (pk, c.name)
-            )
-        self.fields["community"].choices = [("", _("请选择")), *groups.items()]  # type: ignore[attr-defined]
-
-    def clean_community(self) -> Community:
-        return self._communities[self.cleaned_data["community"]]
+        self.pick_district()

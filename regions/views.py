@@ -21,7 +21,13 @@ from core.services import save_instance
 from core.views import EditableQuerysetMixin, ScopedQuerysetMixin
 from regions import services
 from regions.filters import CommunityFilter
-from regions.forms import CommunityForm, DistrictSettingsForm, HomeCommunityForm, StudioMemberForm
+from regions.forms import (
+    CommunityForm,
+    DistrictSettingsForm,
+    HomeCommunityForm,
+    StudioMemberForm,
+    community_choices,
+)
 from regions.models import Community, District, Street, StudioMember
 
 PAGE_SIZE = 20
@@ -213,6 +219,19 @@ def home_community(request: HttpRequest) -> HttpResponse:
     )
 
 
+def community_options(request: HttpRequest) -> HttpResponse:
+    """The community options of one district (``?district=``), for the community
+    select of a form that picks district first (htmx swaps them in). Communities are
+    public, like the public community page."""
+    raw = request.GET.get("district", "")
+    district = int(raw) if raw.isdigit() else None
+    return render(
+        request,
+        "regions/community_options.html",
+        {"choices": community_choices(district, _("请选择"))},
+    )
+
+
 class CommunityPublicView(DetailView):
     """The public page of a community: where it is and who serves it."""
 
@@ -233,5 +252,6 @@ urlpatterns = [
     path("members/<int:pk>/deactivate/", member_deactivate, name="member_deactivate"),
     path("districts/<int:pk>/settings/", district_settings, name="district_settings"),
     path("home-community/", home_community, name="home_community"),
+    path("community-options/", community_options, name="community_options"),
     path("public/communities/<int:pk>/", CommunityPublicView.as_view(), name="community_public"),
 ]

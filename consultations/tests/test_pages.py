@@ -286,6 +286,26 @@ def test_directory_filters_and_fee_standard(world, client, team):
     assert list(rated.context["page_obj"]) == []
 
 
+def test_directory_shows_one_district_at_a_time(world, client, client_for, team):
+    url = "/consultations/lawyers/"
+    outside = make_lawyer(world.other_firm, "外区律师")
+    own = client_for(world.resident).get(url)
+    names = {lw.name for lw in own.context["page_obj"]}
+    assert world.lawyer_l.name in names and outside.name not in names
+    html = own.content.decode()
+    # The selects list the shown district's firms and communities only.
+    assert world.firm_f.name in html and world.other_firm.name not in html
+    assert world.other_community.name not in html
+    other = client.get(url, {"district": world.other_district.pk})
+    assert {lw.name for lw in other.context["page_obj"]} == {outside.name}
+    # A firm of the district left behind is dropped, not applied to the new district.
+    moved = client.get(url, {"district": world.other_district.pk, "firm": world.firm_f.pk})
+    assert {lw.name for lw in moved.context["page_obj"]} == {outside.name}
+    for bad in ("abc", "999999"):
+        response = client.get(url, {"district": bad})
+        assert response.status_code == 200 and outside.name not in response.content.decode()
+
+
 def test_paid_service_on_screen(world, client_for):
     world.lawyer_l.fee_standard = "合同起草 800 元/份"
     world.lawyer_l.save()

@@ -15,6 +15,7 @@ from consultations.choices import AssignmentReason, AssignmentStatus, QuestionSt
 from consultations.models import Notice, Question, QuestionAssignment, QuestionAttachment
 from consultations.numbering import CASE_NUMBER_RE, next_case_number
 from consultations.querysets import can_read_text
+from firms.models import Lawyer
 from regions.models import ResidentProfile
 from regions.services import update_district_settings
 
@@ -330,6 +331,30 @@ def test_close_and_rate(world):
         services.post_reply(actor=world.lawyer_f, question=q, text="再补充一句", now=T0)
     with pytest.raises(ValidationError, match="已结束"):
         services.close_question(actor=world.resident, question=q, rating=5)
+
+
+def test_a_rating_is_kept_on_the_lawyer_who_answered(world):
+    pair(world)
+    lawyer = world.lawyer_l
+    assert (lawyer.rating_count, lawyer.rating) == (0, None)
+    for stars in (5, 4):
+        q = ask(world, text=f"{TEXT}（第 {stars} 次）")
+        _answer(world, q, T0 + timedelta(hours=1))
+        services.close_question(actor=world.resident, question=q, rating=stars)
+    lawyer.refresh_from_db()
+    assert (lawyer.rating_total, lawyer.rating_count, lawyer.rating) == (9, 2, 4.5)
+    # Closed without an answer: no rating, nothing changes.
+    services.close_question(
+        actor=world.resident, question=ask(world, text=f"{TEXT}（未答）"), rating=None
+    )
+    lawyer.refresh_from_db()
+    assert (lawyer.rating_total, lawyer.rating_count) == (9, 2)
+    # A recount from the questions gives the same, and zero for a lawyer never rated.
+    Lawyer.objects.filter(pk=lawyer.pk).update(rating_total=0, rating_count=0)
+    services.recount_ratings()
+    lawyer.refresh_from_db()
+    assert (lawyer.rating_total, lawyer.rating_count) == (9, 2)
+    assert Lawyer.objects.get(pk=world.lawyer_other.pk).rating_count == 0
 
 
 # --- assisted filing -------------------------------------------------------------------------

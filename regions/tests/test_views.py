@@ -401,3 +401,82 @@ def test_district_settings_form_offers_every_setting(client_for, world):
     url = reverse("regions:district_settings", args=[world.district.pk])
     form = client_for(world.bureau_admin).get(url).context["form"]
     assert set(form.fields) == set(settings_post())
+
+
+# --- picking a community district by district (a province has 20,000) --------------------
+
+
+def _options(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'<option value="(\d+)"', html))
+
+
+def test_home_community_lists_only_the_residents_district(client_for, world):
+    html = text(client_for(world.resident).get(reverse("regions:home_community")))
+    communities = {str(c.pk) for c in (world.community_a1, world.community_a2, world.community_b1)}
+    assert communities <= _options(html)
+    assert str(world.other_community.pk) not in _options(html.split('name="community"')[1])
+    # The district select comes first and reloads the communities of the district chosen.
+    assert 'name="district"' in html and reverse("regions:community_options") in html
+
+
+def test_home_community_in_another_district_is_accepted(client_for, world):
+    client = client_for(world.resident)
+    response = client.post(
+        reverse("regions:home_community"),
+        {
+            "district": world.other_district.pk,
+            "community": world.other_community.pk,
+            "kind": "resident",
+        },
+    )
+    assert response.status_code == 302
+    assert ResidentProfile.objects.get(user=world.resident).community == world.other_community
+
+
+def test_bad_input_on_home_community_shows_the_posted_districts_communities(client_for, world):
+    response = client_for(world.resident).post(
+        reverse("regions:home_community"), {"district": world.other_district.pk, "kind": "x"}
+    )
+    html = text(response)
+    assert response.status_code == 200 and "请选择您所在的社区" in html
+    assert _options(html.split('name="community"')[1].split("</select>")[0]) == {
+        str(world.other_community.pk)
+    }
+    assert ResidentProfile.objects.get(user=world.resident).community == world.community_a1
+
+
+def test_community_options_of_a_district(client, world):
+    url = reverse("regions:community_options")
+    html = text(client.get(url, {"district": world.other_district.pk}))
+    assert _options(html) == {str(world.other_community.pk)} and "其他街道" in html
+    for bad in ("", "abc", "999999", "-1"):
+        response = client.get(url, {"district": bad})
+        assert response.status_code == 200
+        assert _options(text(response)) == set() and "请选择" in text(response)
+
+
+def test_community_options_hide_inactive_communities(client, world):
+    Community.objects.filter(pk=world.community_b1.pk).update(is_active=False)
+    html = text(client.get(reverse("regions:community_options"), {"district": world.district.pk}))
+    assert str(world.community_b1.pk) not in _options(html)
+    assert str(world.community_a1.pk) in _options(html)
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_home_community_query_count_does_not_grow_with_districts(
+    client_for, world, django_assert_num_queries, extra
+):
+    from core.testing import make_district
+
+    for i in range(extra):
+        make_community(make_street(make_district(f"新区{i}", f"3302{i:02d}")), f"新社区{i}")
+    client = client_for(world.resident)
+    client.get(reverse("regions:home_community"))
+    # Session, user, principal, profile; the district list; the chosen community's
+    # district; that district's communities; the layout's own.
+    with django_assert_num_queries(11):
+        response = client.get(reverse("regions:home_community"))
+    assert response.status_code == 200
+    assert "新社区" not in text(response)
