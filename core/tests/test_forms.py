@@ -29,7 +29,7 @@ def test_same_options_as_the_frameworks_select():
     ours = FastSelect(choices=CHOICES).render("community", 2, {"id": "id_community"})
     theirs = forms.Select(choices=CHOICES).render("community", 2, {"id": "id_community"})
     assert options(ours) == options(theirs)
-    assert ('2', True, "柳翠井巷&lt;社区&gt;") in options(ours)
+    assert ("2", True, "柳翠井巷&lt;社区&gt;") in options(ours)
     assert ours.count("<optgroup") == 1 and 'label="清波街道"' in ours
     assert re.search(r'<select[^>]* name="community"', ours)
     assert re.search(r'<select[^>]* id="id_community"', ours)
