@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from consultations.models import Category, DutyShift
 from core.forms import BootstrapFormMixin, FastSelect, OptionalPhoneField
 from firms.models import LawFirm, Lawyer, Specialty
-from regions.forms import CommunityField, CommunityPickerMixin
+from regions.forms import (
+    CommunityField,
+    CommunityPickerMixin,
+    choose_district,
+    district_choices,
+    district_field_for,
+)
 from regions.models import Community
 
 
@@ -250,4 +256,20 @@ class DirectoryForm(BootstrapFormMixin, CommunityPickerMixin):
 
 
 class SearchForm(BootstrapFormMixin, forms.Form):
+    """The knowledge base is searched one district at a time (the user's own by
+    default): a province holds hundreds of thousands of answers."""
+
     q = forms.CharField(label=_("搜索问题"), required=False, max_length=200)
+    district = forms.TypedChoiceField(
+        label=_("区县"), coerce=int, required=False, empty_value=None, widget=FastSelect
+    )
+
+    def __init__(self, *args: Any, district: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        districts = district_choices()
+        known = {pk for pk, _name in districts}
+        raw = self.data.get(self.add_prefix("district")) if self.is_bound else None
+        self.chosen_district = choose_district(raw, district, known) or (
+            districts[0][0] if districts else None
+        )
+        district_field_for(self, self.chosen_district, districts)

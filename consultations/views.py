@@ -170,7 +170,10 @@ def assist(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """htmx: the knowledge entries most like the draft being typed."""
     text = request.GET.get("text", "")[:500]
-    entries = knowledge.search(KnowledgeEntry.objects.visible_to(request.user), text)[:SUGGESTIONS]
+    district = SearchForm(district=_home_district(request.user)).chosen_district
+    entries = knowledge.search(
+        KnowledgeEntry.objects.visible_to(request.user).filter(district_id=district), text
+    )[:SUGGESTIONS]
     return render(request, "consultations/includes/suggestions.html", {"entries": entries})
 
 
@@ -419,12 +422,14 @@ def question_list(request: HttpRequest) -> HttpResponse:
 # --- the directory and paid services -----------------------------------------------------------
 
 
+def _home_district(user: Any) -> int | None:
+    """The district of the user's first role (a resident's home community's)."""
+    return next((b.district_id for b in get_principal(user).bindings if b.district_id), None)
+
+
 def directory(request: HttpRequest) -> HttpResponse:
     """The lawyers of one district (the user's own unless another is chosen)."""
-    home = next(
-        (b.district_id for b in get_principal(request.user).bindings if b.district_id), None
-    )
-    form = DirectoryForm(request.GET or None, district=home)
+    form = DirectoryForm(request.GET or None, district=_home_district(request.user))
     data = form.data_or_empty()
     qs = (
         Lawyer.objects.public()
@@ -551,9 +556,13 @@ def service_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def knowledge_search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, district=_home_district(request.user))
     text = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    entries = KnowledgeEntry.objects.visible_to(request.user).select_related("category")
+    entries = (
+        KnowledgeEntry.objects.visible_to(request.user)
+        .filter(district_id=form.chosen_district)
+        .select_related("category")
+    )
     qs = knowledge.search(entries, text) if text else entries.order_by("-published_at", "-id")
     return render(
         request,

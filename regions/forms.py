@@ -94,6 +94,25 @@ def district_choices() -> list[tuple[int, str]]:
     return list(District.objects.order_by("code", "pk").values_list("pk", "name"))
 
 
+def choose_district(raw: Any, fallback: int | None, known: set[int]) -> int | None:
+    """The district asked for (``raw``, a key as typed) if it exists, else ``fallback``
+    if it exists, else None."""
+    text = str(raw or "")
+    if text.isdigit() and int(text) in known:
+        return int(text)
+    return fallback if fallback in known else None
+
+
+def district_field_for(form: forms.BaseForm, chosen: int | None, districts: list[Any]) -> None:
+    """Show the district select only where there is more than one district."""
+    if len(districts) <= 1:
+        del form.fields["district"]
+        return
+    field: Any = form.fields["district"]
+    field.choices = districts
+    field.initial = chosen
+
+
 def community_choices(district_id: int | None, empty_label: Any) -> list[Any]:
     """One district's public communities, grouped by street: a province has 20,000
     communities, so a page lists only the district being looked at."""
@@ -143,13 +162,9 @@ class CommunityPickerMixin(forms.Form):
         if chosen is None:
             chosen = fallback if fallback in known else (districts[0][0] if districts else None)
         community: Any = self.fields[self.community_field]
-        if len(districts) <= 1:
-            del self.fields["district"]
-        else:
-            field: Any = self.fields["district"]
-            field.choices = districts
-            field.initial = chosen
-            field.widget.attrs.update(
+        district_field_for(self, chosen, districts)
+        if "district" in self.fields:
+            self.fields["district"].widget.attrs.update(
                 {
                     "hx-get": reverse("regions:community_options"),
                     "hx-target": f"#{self[self.community_field].auto_id}",
@@ -164,8 +179,7 @@ class CommunityPickerMixin(forms.Form):
     def _posted_district(self, known: set[int]) -> int | None:
         if not self.is_bound:
             return None
-        raw = str(self.data.get(self.add_prefix("district"), ""))
-        return int(raw) if raw.isdigit() and int(raw) in known else None
+        return choose_district(self.data.get(self.add_prefix("district")), None, known)
 
     def _community_district(self, known: set[int]) -> int | None:
         name = self.community_field

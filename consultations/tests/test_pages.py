@@ -286,6 +286,46 @@ def test_directory_filters_and_fee_standard(world, client, team):
     assert list(rated.context["page_obj"]) == []
 
 
+def test_knowledge_is_searched_one_district_at_a_time(world, client, client_for):
+    pair(world)
+    q = ask(world, is_public=True, text="公司拖欠工资三个月不发，应该怎么办？")
+    services.post_reply(actor=world.lawyer_f, question=q, text="可以申请劳动仲裁。")
+    entry = q.knowledge
+    # The same answer as if it had been given in the other district.
+    other = Question.objects.get(pk=q.pk)
+    other.pk = None
+    other._state.adding = True
+    other.case_number = "ZX-330105-20260901-000001"
+    other.district, other.community = world.other_district, world.other_community
+    other.save()
+    type(entry).objects.create(
+        question=other,
+        district=world.other_district,
+        category=q.category,
+        title="外区：拖欠工资怎么办",
+        question_text="拖欠工资怎么办",
+        answer_text="申请劳动仲裁",
+        tokens=entry.tokens,
+        published_at=entry.published_at,
+    )
+    url = "/consultations/knowledge/"
+    own = client_for(world.resident).get(url, {"q": "工资"})
+    assert [e.title for e in own.context["page_obj"]] == [entry.title]
+    html = own.content.decode()
+    assert 'name="district"' in html and world.other_district.name in html
+    there = client.get(url, {"q": "工资", "district": world.other_district.pk})
+    assert [e.title for e in there.context["page_obj"]] == ["外区：拖欠工资怎么办"]
+    listed = client.get(url, {"district": world.other_district.pk})
+    assert [e.title for e in listed.context["page_obj"]] == ["外区：拖欠工资怎么办"]
+    for bad in ("abc", "999999"):
+        response = client.get(url, {"q": "工资", "district": bad})
+        assert response.status_code == 200
+        assert [e.title for e in response.context["page_obj"]] == [entry.title]
+    suggested = client_for(world.resident).get("/consultations/suggest/", {"text": "拖欠工资"})
+    assert entry.title in suggested.content.decode()
+    assert "外区" not in suggested.content.decode()
+
+
 def test_directory_shows_one_district_at_a_time(world, client, client_for, team):
     url = "/consultations/lawyers/"
     outside = make_lawyer(world.other_firm, "外区律师")
