@@ -63,6 +63,10 @@ def test_database_url(tmp_path, monkeypatch):
     pg: dict = env.database_config(tmp_path)
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert pg["NAME"] == "shangfa" and pg["CONN_MAX_AGE"] == 60
+    assert pg["OPTIONS"]["options"] == "-c jit=off"
+    monkeypatch.setenv("DATABASE_JIT", "true")
+    assert "options" not in env.database_config(tmp_path).get("OPTIONS", {})
+    monkeypatch.delenv("DATABASE_JIT")
     monkeypatch.setenv("DATABASE_URL", "mysql://u:p@h/db")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         env.database_config(tmp_path)
