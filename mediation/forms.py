@@ -17,6 +17,7 @@ from firms.models import Lawyer
 from mediation.choices import Channel, DisputeCategory, Guidance, PartyRole, SessionKind
 from mediation.models import Case, MediationLawyer, Mediator, Organization, Party, Session
 from mediation.services import Application, PartyDraft
+from regions.forms import CommunityField, CommunityPickerMixin
 from regions.models import Community
 
 EVIDENCE_HELP = _("最多 5 个文件，每个不超过 5 MB；支持 JPG、PNG、PDF、DOCX")
@@ -40,11 +41,6 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-class CommunityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Community) -> str:
-        return f"{obj.street.name} · {obj.name}"
 
 
 def org_label(obj: Organization) -> str:
@@ -77,14 +73,16 @@ def _text(label: Any, *, rows: int = 4, required: bool = True, max_length: int =
     )
 
 
-class ApplicationForm(BootstrapFormMixin, forms.Form):
-    """The application: online by a resident, or at a desk by staff for a resident."""
+class ApplicationForm(BootstrapFormMixin, CommunityPickerMixin):
+    """The application: online by a resident (any community, picked district by
+    district), or at a desk by staff for a resident (among their own communities)."""
 
-    community = CommunityChoiceField(
+    community = CommunityField(
         label=_("纠纷发生地（所在社区）"),
-        queryset=Community.objects.none(),
-        empty_label=_("请选择"),
-        error_messages={"required": _("请选择所在社区")},
+        error_messages={
+            "required": _("请选择所在社区"),
+            "invalid_choice": _("请从列表中选择社区"),
+        },
     )
     category = forms.ChoiceField(
         label=_("纠纷类别"),
@@ -132,10 +130,20 @@ class ApplicationForm(BootstrapFormMixin, forms.Form):
     evidence = MultipleFileField(label=_("证据材料"))
 
     def __init__(
-        self, *args: Any, communities: QuerySet[Community], district_ids: set[int], **kwargs: Any
+        self,
+        *args: Any,
+        communities: QuerySet[Community] | None = None,
+        district_ids: set[int] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities.select_related("street")  # type: ignore[attr-defined]
+        if communities is None:
+            chosen = self.pick_district()
+            district_ids = {chosen} if chosen else set()
+        else:
+            del self.fields["district"]
+            self.fields["community"].queryset = communities.select_related("street")  # type: ignore[attr-defined]
+        district_ids = district_ids or set()
         self.fields["organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             district_id__in=district_ids, is_active=True
         ).by_level()

@@ -130,24 +130,16 @@ def apply_view(request: HttpRequest) -> HttpResponse:
     """Apply online (线上调/掌上调): the resident is the applicant."""
     user: Any = request.user
     home = _home_community(user)
-    communities = Community.objects.public()
-    districts = (
-        {home.street.district_id}
-        if home
-        else set(communities.values_list("street__district_id", flat=True).distinct())
-    )
     initial = {
         "community": home.pk if home else None,
         "applicant_name": user.name,
         "applicant_phone": user.phone,
     }
     bound = request.method == "POST"
+    # Any community of the province, picked district by district (the home one first);
+    # the organizations and mediating lawyers of the district picked.
     form = ApplicationForm(
-        request.POST if bound else None,
-        request.FILES if bound else None,
-        communities=communities,
-        district_ids=districts,
-        initial=initial,
+        request.POST if bound else None, request.FILES if bound else None, initial=initial
     )
     _suggest_widget(form)
     created: list[Case] = []

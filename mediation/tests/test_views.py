@@ -239,6 +239,38 @@ def test_apply_page_creates_a_case_and_refuses_bad_input(world, setup):
     assert login(world.outsider).get(url("file_download", case.files.get().pk)).status_code == 404
 
 
+def test_apply_page_lists_one_district_and_accepts_another(world, setup):
+    import re
+
+    client = login(world.resident)
+    html = client.get(url("apply")).content.decode()
+    community_select = html.split('name="community"')[1].split("</select>")[0]
+    listed = set(re.findall(r'<option value="(\d+)"', community_select))
+    assert str(world.community_a1.pk) in listed and str(world.other_community.pk) not in listed
+    assert 'name="district"' in html
+    data = {
+        "district": world.other_district.pk,
+        "community": world.other_community.pk,
+        "category": "neighbor",
+        "facts": "外区的房东不退押金，协商不成。",
+        "applicant_name": "王居民",
+        "applicant_phone": world.resident.phone,
+        "respondent_name": "李四",
+        "respondent_phone": "13700004444",
+        # An organization of the district left behind is refused with the form.
+        "organization": setup.org.pk,
+    }
+    refused = client.post(url("apply"), data)
+    assert refused.status_code == 200 and not Case.objects.exists()
+    refused_select = refused.content.decode().split('name="community"')[1].split("</select>")[0]
+    assert set(re.findall(r'<option value="(\d+)"', refused_select)) == {
+        str(world.other_community.pk)
+    }
+    del data["organization"]
+    assert client.post(url("apply"), data).status_code == 302
+    assert Case.objects.get().community == world.other_community
+
+
 def test_filing_page_for_staff_only(world, setup, sms_outbox):
     assert login(world.resident).get(url("file")).status_code == 404
     client = login(world.community_staff_a1)
