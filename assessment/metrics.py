@@ -1,5 +1,6 @@
-"""The monthly metrics: what each measures, how (one SQL query for all firms, with
-aggregate subqueries per firm), and the records behind it (the evidence).
+"""The monthly metrics: what each measures, how (one grouped SQL query for all the
+district's firms: their records of the month, GROUP BY firm), and the records behind
+it (the evidence).
 
 Every metric is a numerator and a denominator per firm; its value is 100 × n / d,
 capped at 100 (coverage compares with the share of the year gone by; mediation
@@ -16,23 +17,33 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 
 from assessment.choices import Metric
-from consultations.choices import AssignmentStatus
+from consultations.choices import AssignmentStatus, ShiftStatus
 from consultations.models import DutyShift, Question, QuestionAssignment
 from firms.models import LawFirm
 from mediation.choices import DisputeCategory, Outcome
 from mediation.models import Case
 from pairing.models import Pairing
-from visits.choices import ServiceDayStatus, VisitStatus
+from visits.choices import ServiceDayStatus, VisitKind, VisitStatus
 from visits.models import PlanMonth, ServiceDay, Visit, VisitHousehold
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+ONE = Decimal(1)
 LIVE_ASSIGNMENTS = (AssignmentStatus.PENDING, AssignmentStatus.ACTIVE)
 
 
@@ -88,17 +99,6 @@ class Evidence:
     note: str = ""
 
 
-def _agg(qs: QuerySet, function: str, field: str = "pk", *, distinct: bool = False) -> Coalesce:
-    """``function`` (COUNT, SUM) of ``qs`` as a subquery: one number per outer row,
-    0 when nothing matches. ``qs`` refers to the outer firm with OuterRef."""
-    template = (
-        "%(function)s(DISTINCT %(expressions)s)" if distinct else "%(function)s(%(expressions)s)"
-    )
-    expression = Func(F(field), function=function, template=template, output_field=IntegerField())
-    inner = qs.order_by().annotate(agg_value=expression).values("agg_value")[:1]
-    return Coalesce(Subquery(inner), Value(0), output_field=IntegerField())
-
-
 def _paired_at_end(m: Month, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_date__lte": m.last}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": m.last})
@@ -115,36 +115,80 @@ def ranked_firms(m: Month) -> QuerySet[LawFirm]:
     ).order_by("name", "pk")
 
 
-# --- the measures: each one query over the firms ------------------------------------------
+# --- the measures: each one grouped query over the firms' records --------------------------
+#
+# A measure returns rows (firm_id, num, den) for the given firms, GROUP BY firm; a firm
+# may have several rows (the parts of a UNION ALL), which add up; a firm without any
+# row has 0 / 0.
 
 
-def _visits(firms: QuerySet, m: Month) -> QuerySet:
-    done = Visit.objects.filter(
-        firm=OuterRef("pk"), status=VisitStatus.CONFIRMED, date__gte=m.first, date__lte=m.last
+def _zero() -> Value:
+    return Value(0, output_field=IntegerField())
+
+
+def _visits(m: Month, firm_ids: list[int]) -> QuerySet:
+    done = (
+        Visit.objects.filter(
+            firm_id__in=firm_ids,
+            status=VisitStatus.CONFIRMED,
+            date__gte=m.first,
+            date__lte=m.last,
+        )
+        .order_by()
+        .values("firm_id")
+        .annotate(num=Count("pk"), den=_zero())
+        .values_list("firm_id", "num", "den")
     )
-    plan = PlanMonth.objects.filter(
-        plan__firm=OuterRef("pk"),
-        plan__is_current=True,
-        plan__year=m.first.year,
-        month=m.first.month,
+    plan = (
+        PlanMonth.objects.filter(
+            plan__firm_id__in=firm_ids,
+            plan__is_current=True,
+            plan__year=m.first.year,
+            month=m.first.month,
+        )
+        .order_by()
+        .values("plan__firm_id")
+        .annotate(num=_zero(), den=Sum("visits"))
+        .values_list("plan__firm_id", "num", "den")
     )
-    return firms.annotate(num=_agg(done, "COUNT"), den=_agg(plan, "SUM", "visits"))
+    return done.union(plan, all=True)
 
 
-def _coverage(firms: QuerySet, m: Month) -> QuerySet:
-    communities = Pairing.objects.filter(_paired_at_end(m), firm=OuterRef(OuterRef("pk")))
-    reached = VisitHousehold.objects.filter(
-        visit__firm=OuterRef("pk"),
+def _reached(m: Month, firm_ids: list[int]) -> QuerySet:
+    """The households of the firms' confirmed visits from January to the end of the
+    month, in the communities each firm is paired with at the end of the month.
+
+    Joined to the pairing (one filter() call: one pairing row meets every condition)
+    rather than an EXISTS: PostgreSQL then looks the households up by visit instead
+    of scanning the whole table."""
+    pairing = "visit__community__pairings__"
+    return VisitHousehold.objects.filter(
+        _paired_at_end(m, pairing),
+        visit__firm_id__in=firm_ids,
         visit__status=VisitStatus.CONFIRMED,
         visit__date__gte=m.year_start,
         visit__date__lte=m.last,
-        visit__community__in=communities.values("community_id"),
+        **{f"{pairing}firm_id": F("visit__firm_id")},
+    ).order_by()
+
+
+def _coverage(m: Month, firm_ids: list[int]) -> QuerySet:
+    """Households reached in the year, each counted once per firm, in the communities
+    the firm is paired with at the end of the month; their households."""
+    reached = (
+        _reached(m, firm_ids)
+        .values("visit__firm_id")
+        .annotate(num=Count("household_id", distinct=True), den=_zero())
+        .values_list("visit__firm_id", "num", "den")
     )
-    homes = Pairing.objects.filter(_paired_at_end(m), firm=OuterRef("pk"))
-    return firms.annotate(
-        num=_agg(reached, "COUNT", "household_id", distinct=True),
-        den=_agg(homes, "SUM", "community__households"),
+    homes = (
+        Pairing.objects.filter(_paired_at_end(m), firm_id__in=firm_ids)
+        .order_by()
+        .values("firm_id")
+        .annotate(num=_zero(), den=Sum("community__households"))
+        .values_list("firm_id", "num", "den")
     )
+    return reached.union(homes, all=True)
 
 
 def _due_questions(m: Month) -> QuerySet:
@@ -153,22 +197,54 @@ def _due_questions(m: Month) -> QuerySet:
     )
 
 
-def _replies(firms: QuerySet, m: Month) -> QuerySet:
+def _replies(m: Month, firm_ids: list[int]) -> QuerySet:
     """Questions due in the month that were routed to the firm (or that it answered),
-    less those another firm answered in time; on time: answered in time by the firm."""
-    assigned = QuestionAssignment.objects.filter(
-        lawyer__firm=OuterRef(OuterRef("pk")), status__in=LIVE_ASSIGNMENTS
-    ).values("question_id")
-    firm = OuterRef("pk")
-    due = (
-        _due_questions(m)
-        .filter(Q(pk__in=assigned) | Q(first_reply_lawyer__firm=firm))
-        .filter(
-            Q(deadline_met__isnull=True) | Q(deadline_met=False) | Q(first_reply_lawyer__firm=firm)
+    less those another firm answered in time; on time: answered in time by the firm.
+
+    Two disjoint parts: the questions routed to the firm (a live assignment to one of
+    its lawyers), and those its lawyer answered first without such an assignment."""
+    firm = F("lawyer__firm_id")
+    answered_by_firm = Q(question__first_reply_lawyer__firm_id=firm)
+    routed = (
+        QuestionAssignment.objects.filter(
+            status__in=LIVE_ASSIGNMENTS,
+            lawyer__firm_id__in=firm_ids,
+            question__district_id=m.district_id,
+            question__reply_deadline__gte=m.start,
+            question__reply_deadline__lt=m.end,
         )
+        .filter(
+            Q(question__deadline_met__isnull=True)
+            | Q(question__deadline_met=False)
+            | answered_by_firm
+        )
+        .order_by()
+        .values("lawyer__firm_id")
+        .annotate(
+            num=Count(
+                "question_id",
+                distinct=True,
+                filter=Q(question__deadline_met=True) & answered_by_firm,
+            ),
+            den=Count("question_id", distinct=True),
+        )
+        .values_list("lawyer__firm_id", "num", "den")
     )
-    on_time = due.filter(deadline_met=True, first_reply_lawyer__firm=firm)
-    return firms.annotate(num=_agg(on_time, "COUNT"), den=_agg(due, "COUNT"))
+    routed_to_answerer = QuestionAssignment.objects.filter(
+        question_id=OuterRef("pk"),
+        status__in=LIVE_ASSIGNMENTS,
+        lawyer__firm_id=OuterRef("first_reply_lawyer__firm_id"),
+    )
+    answered = (
+        _due_questions(m)
+        .filter(first_reply_lawyer__firm_id__in=firm_ids)
+        .filter(~Exists(routed_to_answerer))
+        .order_by()
+        .values("first_reply_lawyer__firm_id")
+        .annotate(num=Count("pk", filter=Q(deadline_met=True)), den=Count("pk"))
+        .values_list("first_reply_lawyer__firm_id", "num", "den")
+    )
+    return routed.union(answered, all=True)
 
 
 def _rated(m: Month) -> QuerySet:
@@ -180,17 +256,26 @@ def _rated(m: Month) -> QuerySet:
     )
 
 
-def _satisfaction(firms: QuerySet, m: Month) -> QuerySet:
-    rated = _rated(m).filter(first_reply_lawyer__firm=OuterRef("pk"))
-    return firms.annotate(num=_agg(rated, "SUM", "rating"), den=_agg(rated, "COUNT") * 5)
-
-
-def _service_days(firms: QuerySet, m: Month) -> QuerySet:
-    days = ServiceDay.objects.filter(firm=OuterRef("pk"), month=m.first).exclude(
-        status=ServiceDayStatus.CANCELLED
+def _satisfaction(m: Month, firm_ids: list[int]) -> QuerySet:
+    return (
+        _rated(m)
+        .filter(first_reply_lawyer__firm_id__in=firm_ids)
+        .order_by()
+        .values("first_reply_lawyer__firm_id")
+        .annotate(num=Sum("rating"), den=Count("pk") * 5)
+        .values_list("first_reply_lawyer__firm_id", "num", "den")
     )
-    held = days.filter(status=ServiceDayStatus.HELD)
-    return firms.annotate(num=_agg(held, "COUNT"), den=_agg(days, "COUNT"))
+
+
+def _service_days(m: Month, firm_ids: list[int]) -> QuerySet:
+    return (
+        ServiceDay.objects.filter(firm_id__in=firm_ids, month=m.first)
+        .exclude(status=ServiceDayStatus.CANCELLED)
+        .order_by()
+        .values("firm_id")
+        .annotate(num=Count("pk", filter=Q(status=ServiceDayStatus.HELD)), den=Count("pk"))
+        .values_list("firm_id", "num", "den")
+    )
 
 
 def _successes(m: Month) -> QuerySet:
@@ -203,20 +288,32 @@ def _successes(m: Month) -> QuerySet:
     )
 
 
-def _mediation(firms: QuerySet, m: Month) -> QuerySet:
+def _mediation(m: Month, firm_ids: list[int]) -> QuerySet:
     """Successes only; the denominator (the most successes of any firm) is set after."""
-    mine = _successes(m).filter(lawyer__firm=OuterRef("pk"))
-    return firms.annotate(num=_agg(mine, "COUNT"), den=Value(0, output_field=IntegerField()))
+    return (
+        _successes(m)
+        .filter(lawyer__firm_id__in=firm_ids)
+        .order_by()
+        .values("lawyer__firm_id")
+        .annotate(num=Count("pk"), den=_zero())
+        .values_list("lawyer__firm_id", "num", "den")
+    )
 
 
 def _shifts(m: Month) -> QuerySet:
     return DutyShift.objects.filter(district_id=m.district_id, date__gte=m.first, date__lte=m.last)
 
 
-def _duty(firms: QuerySet, m: Month) -> QuerySet:
-    shifts = _shifts(m).filter(lawyer__firm=OuterRef("pk"))
-    done = shifts.filter(checked_in_at__isnull=False, checked_out_at__isnull=False)
-    return firms.annotate(num=_agg(done, "COUNT"), den=_agg(shifts, "COUNT"))
+def _duty(m: Month, firm_ids: list[int]) -> QuerySet:
+    done = Q(checked_in_at__isnull=False, checked_out_at__isnull=False)
+    return (
+        _shifts(m)
+        .filter(lawyer__firm_id__in=firm_ids)
+        .order_by()
+        .values("lawyer__firm_id")
+        .annotate(num=Count("pk", filter=done), den=Count("pk"))
+        .values_list("lawyer__firm_id", "num", "den")
+    )
 
 
 # --- evidence: the records behind the numbers, for a set of firms ------------------------------
@@ -224,6 +321,12 @@ def _duty(firms: QuerySet, m: Month) -> QuerySet:
 
 def _local(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
+
+
+def _labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
+    """Choice labels, for records read as values (get_FOO_display per row costs more
+    than the rest of the row)."""
+    return {str(k): str(v) for k, v in choices}
 
 
 def _visits_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
@@ -234,19 +337,12 @@ def _visits_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
             date__gte=m.first,
             date__lte=m.last,
         )
-        .select_related("community")
         .order_by("date", "pk")
+        .values_list("pk", "firm_id", "date", "community__name", "kind")
     )
-    for v in visits:
-        yield Evidence(
-            v.firm_id,
-            "visit",
-            v.pk,
-            v.date,
-            f"{v.community.name} {v.get_kind_display()}",
-            Decimal(1),
-            ZERO,
-        )
+    kinds = _labels(VisitKind.choices)
+    for pk, firm_id, day, community, kind in visits:
+        yield Evidence(firm_id, "visit", pk, day, f"{community} {kinds.get(kind, kind)}", ONE, ZERO)
     months = PlanMonth.objects.filter(
         plan__firm_id__in=firm_ids,
         plan__is_current=True,
@@ -266,22 +362,20 @@ def _visits_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
 
 
 def _coverage_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
-    reached = VisitHousehold.objects.filter(
-        visit__firm=OuterRef("firm_id"),
-        visit__community=OuterRef("community_id"),
-        visit__status=VisitStatus.CONFIRMED,
-        visit__date__gte=m.year_start,
-        visit__date__lte=m.last,
-    )
+    reached = {
+        (firm_id, community_id): n
+        for firm_id, community_id, n in _reached(m, firm_ids)
+        .values("visit__firm_id", "visit__community_id")
+        .annotate(n=Count("household_id", distinct=True))
+        .values_list("visit__firm_id", "visit__community_id", "n")
+    }
     rows = (
         Pairing.objects.filter(_paired_at_end(m), firm_id__in=firm_ids)
-        .annotate(reached=_agg(reached, "COUNT", "household_id", distinct=True))
-        .values_list(
-            "firm_id", "community_id", "community__name", "community__households", "reached"
-        )
+        .values_list("firm_id", "community_id", "community__name", "community__households")
         .order_by("community__name")
     )
-    for firm_id, community_id, name, households, reached_count in rows:
+    for firm_id, community_id, name, households in rows:
+        reached_count = reached.get((firm_id, community_id), 0)
         yield Evidence(
             firm_id,
             "community",
@@ -294,16 +388,16 @@ def _coverage_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
 
 
 def _replies_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
-    pairs = set(
-        QuestionAssignment.objects.filter(
-            question__in=_due_questions(m),
-            lawyer__firm_id__in=firm_ids,
-            status__in=LIVE_ASSIGNMENTS,
-        ).values_list("question_id", "lawyer__firm_id")
-    )
+    routed: dict[int, set[int]] = {}
+    for question_id, firm_id in QuestionAssignment.objects.filter(
+        question__in=_due_questions(m),
+        lawyer__firm_id__in=firm_ids,
+        status__in=LIVE_ASSIGNMENTS,
+    ).values_list("question_id", "lawyer__firm_id"):
+        routed.setdefault(question_id, set()).add(firm_id)
     questions = (
         _due_questions(m)
-        .filter(Q(pk__in=[q for q, _ in pairs]) | Q(first_reply_lawyer__firm_id__in=firm_ids))
+        .filter(Q(pk__in=list(routed)) | Q(first_reply_lawyer__firm_id__in=firm_ids))
         .values_list(
             "pk",
             "case_number",
@@ -316,7 +410,7 @@ def _replies_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
     )
     wanted = set(firm_ids)
     for pk, number, deadline, replied, met, by in questions:
-        firms = {f for q, f in pairs if q == pk} | ({by} & wanted)
+        firms = routed.get(pk, set()) | ({by} & wanted)
         for firm_id in sorted(firms):
             if met and by != firm_id:
                 continue  # another firm answered in time: nobody was left waiting
@@ -357,20 +451,20 @@ def _service_days_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
     days = (
         ServiceDay.objects.filter(firm_id__in=firm_ids, month=m.first)
         .exclude(status=ServiceDayStatus.CANCELLED)
-        .select_related("community")
         .order_by("date", "pk")
+        .values_list("pk", "firm_id", "date", "community__name", "status")
     )
-    for d in days:
-        held = d.status == ServiceDayStatus.HELD
+    statuses = _labels(ServiceDayStatus.choices)
+    for pk, firm_id, day, community, status in days:
         yield Evidence(
-            d.firm_id or 0,
+            firm_id or 0,
             "service_day",
-            d.pk,
-            d.date,
-            f"{d.community.name} 服务日",
-            Decimal(int(held)),
-            Decimal(1),
-            d.get_status_display(),
+            pk,
+            day,
+            f"{community} 服务日",
+            ONE if status == ServiceDayStatus.HELD else ZERO,
+            ONE,
+            statuses.get(status, status),
         )
 
 
@@ -401,20 +495,23 @@ def _duty_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
     shifts = (
         _shifts(m)
         .filter(lawyer__firm_id__in=firm_ids)
-        .select_related("lawyer")
         .order_by("date", "pk")
-    )
-    for s in shifts:
-        done = s.checked_in_at is not None and s.checked_out_at is not None
+        .values_list(
+            "pk", "lawyer__firm_id", "date", "lawyer__name", "status", "checked_in_at",
+            "checked_out_at",
+        )
+    )  # fmt: skip
+    statuses = _labels(ShiftStatus.choices)
+    for pk, firm_id, day, lawyer, status, checked_in, checked_out in shifts:
         yield Evidence(
-            s.lawyer.firm_id,
+            firm_id,
             "shift",
-            s.pk,
-            s.date,
-            f"{s.lawyer.name} 值班",
-            Decimal(int(done)),
-            Decimal(1),
-            s.get_status_display(),
+            pk,
+            day,
+            f"{lawyer} 值班",
+            ONE if checked_in is not None and checked_out is not None else ZERO,
+            ONE,
+            statuses.get(status, status),
         )
 
 
@@ -427,7 +524,8 @@ class Definition:
     rule: str  # how the value is computed, as the pages explain it
     numerator: str
     denominator: str
-    measure: Callable[[QuerySet, Month], QuerySet]
+    # Rows (firm_id, numerator, denominator) of the given firms; a firm's rows add up.
+    measure: Callable[[Month, list[int]], QuerySet]
     evidence: Callable[[Month, list[int]], Iterable[Evidence]]
     # The value when the denominator is 0: None means "not scored on this metric".
     when_empty: Callable[[Decimal], Decimal | None] = lambda num: None
@@ -529,17 +627,17 @@ def ranks(totals: dict[Any, Decimal]) -> dict[Any, int]:
 
 def measure(m: Month, metrics: Iterable[str]) -> dict[int, dict[str, tuple[Decimal, Decimal]]]:
     """(numerator, denominator) of each metric for each firm ranked in the month: one
-    query for the firms' ids and one per metric."""
-    firms = ranked_firms(m)
-    result: dict[int, dict[str, tuple[Decimal, Decimal]]] = {
-        pk: {} for pk in firms.values_list("pk", flat=True)
-    }
+    query for the firms' ids and one grouped query per metric."""
+    firm_ids = list(ranked_firms(m).values_list("pk", flat=True))
+    result: dict[int, dict[str, tuple[Decimal, Decimal]]] = {pk: {} for pk in firm_ids}
     if not result:
         return result
     for metric in metrics:
-        rows = DEFINITIONS[metric].measure(firms, m).values_list("pk", "num", "den")
-        for pk, num, den in rows:
-            result[pk][metric] = (Decimal(num or 0), Decimal(den or 0))
+        for r in result.values():
+            r[metric] = (ZERO, ZERO)
+        for pk, num, den in DEFINITIONS[metric].measure(m, firm_ids):
+            total_num, total_den = result[pk][metric]
+            result[pk][metric] = (total_num + Decimal(num or 0), total_den + Decimal(den or 0))
         if metric == Metric.MEDIATION:
             best = max(num for num, _ in (r[metric] for r in result.values()))
             for r in result.values():

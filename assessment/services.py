@@ -161,8 +161,16 @@ def _rerank(ranking: RankingMonth, now: datetime) -> None:
     MonthlyScore.objects.bulk_update(scores, ["total", "rank", "updated_at"])
 
 
+def _delete_rows(qs: Any) -> None:
+    """Delete with one DELETE statement, for rows nothing else refers to once their
+    dependants are gone (the caller deletes those first) and that the audit log does
+    not record: delete() would load every row first, because the audit log listens to
+    every model's post_delete."""
+    qs._raw_delete(qs.db)
+
+
 def _store_evidence(ranking: RankingMonth, month: metrics.Month, firm_ids: list[int]) -> None:
-    MetricEvidence.objects.filter(metric_score__score__ranking=ranking).delete()
+    """The evidence of the month's metric rows (written after those are replaced)."""
     ids = {
         (firm_id, metric): pk
         for pk, firm_id, metric in MetricScore.objects.filter(score__ranking=ranking).values_list(
@@ -184,7 +192,7 @@ def _store_evidence(ranking: RankingMonth, month: metrics.Month, firm_ids: list[
         for e in metrics.evidence(metric, month, firm_ids)
         if (e.firm_id, metric) in ids
     ]
-    MetricEvidence.objects.bulk_create(rows, batch_size=1000)
+    MetricEvidence.objects.bulk_create(rows)  # one statement on PostgreSQL (UNNEST)
 
 
 @transaction.atomic
@@ -231,39 +239,37 @@ def compute_month(
         ]
     )
     score_ids = dict(MonthlyScore.objects.filter(ranking=ranking).values_list("firm_id", "pk"))
-    MetricScore.objects.filter(score__ranking=ranking).exclude(metric__in=list(weights)).delete()
-    rows = {(r.score_id, r.metric): r for r in MetricScore.objects.filter(score__ranking=ranking)}
-    new, changed = [], []
+    # The metric rows and their evidence are derived from the records: replaced whole
+    # (two DELETE and one INSERT statements, rather than an UPDATE per changed value),
+    # keeping what the bureau set on appeal.
+    current = MetricScore.objects.filter(score__ranking=ranking)
+    appealed = {
+        (score_id, metric): (adjusted, value, note)
+        for score_id, metric, adjusted, value, note in current.values_list(
+            "score_id", "metric", "adjusted", "value", "adjust_note"
+        )
+    }
+    _delete_rows(MetricEvidence.objects.filter(metric_score__score__ranking=ranking))
+    _delete_rows(current)
+    rows = []
     for firm_id, per_metric in numbers.items():
         for metric, (num, den) in per_metric.items():
             raw = metrics.value_of(metric, num, den, m)
-            row = rows.get((score_ids[firm_id], metric))
-            if row is None:
-                new.append(
-                    MetricScore(
-                        score_id=score_ids[firm_id],
-                        metric=metric,
-                        weight=weights[metric],
-                        numerator=num,
-                        denominator=den,
-                        raw_value=raw,
-                        value=raw,
-                    )
+            adjusted, value, note = appealed.get((score_ids[firm_id], metric), (False, None, ""))
+            rows.append(
+                MetricScore(
+                    score_id=score_ids[firm_id],
+                    metric=metric,
+                    weight=weights[metric],
+                    numerator=num,
+                    denominator=den,
+                    raw_value=raw,
+                    value=value if adjusted else raw,
+                    adjusted=adjusted,
+                    adjust_note=note,
                 )
-                continue
-            row.weight, row.numerator, row.denominator, row.raw_value = (
-                weights[metric],
-                num,
-                den,
-                raw,
             )
-            if not row.adjusted:
-                row.value = raw
-            changed.append(row)
-    MetricScore.objects.bulk_create(new)
-    MetricScore.objects.bulk_update(
-        changed, ["weight", "numerator", "denominator", "raw_value", "value"]
-    )
+    MetricScore.objects.bulk_create(rows)
     _rerank(ranking, now)
     _store_evidence(ranking, m, list(numbers))
     log_change(
