@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format typecheck lock check-deploy bench clean
+.PHONY: run test install lint format typecheck lock check-deploy bench load clean
 
 $(VENV)/.installed: requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（找不到 $(PYTHON)）"; exit 1; }
@@ -38,6 +38,12 @@ lint: install
 SCALE ?= district
 bench: install
 	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+
+# A working day's mix with locust (bench/locustfile.py): 200 users for 2 minutes against
+# gunicorn on 127.0.0.1, same database; writes bench/results/<date>-load-<scale>.md.
+# Smaller: make load LOAD_ARGS="--users 20 --duration 20". Never in `make test`.
+load: install
+	$(PY) -m bench.load --scale $(SCALE) $(LOAD_ARGS)
 
 format: install
 	$(VENV)/bin/ruff format .
