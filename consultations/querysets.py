@@ -23,7 +23,15 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, filter_union, get_principal, q_in
+from core.scope import (
+    Principal,
+    ScopedQuerySet,
+    filter_any,
+    filter_union,
+    get_principal,
+    q_in,
+    q_or,
+)
 
 
 def lawyer_firms(p: Principal) -> set[int]:
@@ -75,15 +83,20 @@ class QuestionQuerySet(ScopedQuerySet):
             if firms
             else None
         )
-        return filter_union(
-            self,
+        # The conditions on the question's own columns are one branch (PostgreSQL
+        # combines their indexes); those through other tables are branches of their own.
+        own = q_or(
             Q(asker_id=p.user_id),
             Q(filed_by_id=p.user_id),
+            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
+        )
+        return filter_union(
+            self,
+            own,
             firm_rows,
             pool,
-            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
             q_in("community__street_id", p.ids(Role.STREET_STAFF)),
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
     def editable_by(self, user: Any) -> ScopedQuerySet:

@@ -65,7 +65,8 @@ def test_database_url(tmp_path, monkeypatch):
     assert pg["NAME"] == "shangfa" and pg["CONN_MAX_AGE"] == 60
     assert pg["OPTIONS"]["options"] == "-c jit=off"
     monkeypatch.setenv("DATABASE_JIT", "true")
-    assert "options" not in env.database_config(tmp_path).get("OPTIONS", {})
+    kept: dict = env.database_config(tmp_path)
+    assert "options" not in kept.get("OPTIONS", {})
     monkeypatch.delenv("DATABASE_JIT")
     monkeypatch.setenv("DATABASE_URL", "mysql://u:p@h/db")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
