@@ -56,6 +56,29 @@ def test_question_scope_matrix(world, team):
     assert not Question.objects.editable_by(world.lawyer_f).exists()
 
 
+def test_a_user_with_several_roles_sees_each_roles_questions_once(world, team):
+    """Roles through other tables (a lawyer's firm) are branches of a UNION; the
+    question's own columns (asker, district) are one indexed condition."""
+    pair(world)
+    routed = ask(world)  # asked by the resident, routed to the liaison's firm F
+    # The liaison asks a question of their own in B1 (not routed to firm F).
+    set_home_community(user=world.lawyer_f, community=world.community_b1)
+    own = ask(
+        world,
+        user=world.lawyer_f,
+        community=world.community_b1,
+        text="B1 社区的电梯坏了一个月没人修怎么办",
+    )
+    rows = list(Question.objects.visible_to(world.lawyer_f).values_list("pk", flat=True))
+    assert sorted(rows) == sorted({routed.pk, own.pk}) and len(rows) == 2
+    lawyer_sql = str(Question.objects.visible_to(world.lawyer_f).query).upper()
+    assert "UNION ALL" in lawyer_sql
+    # A resident or a bureau: one condition on the question's columns, no UNION.
+    for user in (world.resident, world.bureau_admin):
+        assert "UNION" not in str(Question.objects.visible_to(user).query).upper()
+    assert visible(Question, world.bureau_admin) == {routed.pk, own.pk}
+
+
 def test_duty_pool_only_on_duty_days(world, team):
     DutyShift.objects.create(district=world.district, date=date(2020, 1, 1), lawyer=team.duty_a)
     q = ask(world)  # nobody to route to
