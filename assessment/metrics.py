@@ -126,14 +126,16 @@ def _zero() -> Value:
     return Value(0, output_field=IntegerField())
 
 
+def _confirmed_visits(m: Month, firm_ids: list[int]) -> QuerySet:
+    """The firms' confirmed visits of the month (the visits metric and its evidence)."""
+    return Visit.objects.filter(
+        firm_id__in=firm_ids, status=VisitStatus.CONFIRMED, date__gte=m.first, date__lte=m.last
+    )
+
+
 def _visits(m: Month, firm_ids: list[int]) -> QuerySet:
     done = (
-        Visit.objects.filter(
-            firm_id__in=firm_ids,
-            status=VisitStatus.CONFIRMED,
-            date__gte=m.first,
-            date__lte=m.last,
-        )
+        _confirmed_visits(m, firm_ids)
         .order_by()
         .values("firm_id")
         .annotate(num=Count("pk"), den=_zero())
@@ -331,12 +333,7 @@ def _labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
 
 def _visits_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
     visits = (
-        Visit.objects.filter(
-            firm_id__in=firm_ids,
-            status=VisitStatus.CONFIRMED,
-            date__gte=m.first,
-            date__lte=m.last,
-        )
+        _confirmed_visits(m, firm_ids)
         .order_by("date", "pk")
         .values_list("pk", "firm_id", "date", "community__name", "kind")
     )

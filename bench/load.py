@@ -35,7 +35,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS_DIR = BASE_DIR / "bench" / "results"
 PLAN_ENV = "SHANGFA_LOAD_PLAN"
 LOOPBACK = "127.0.0.1"
 MAX_USERS = 1000
@@ -478,7 +477,15 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
 
-    from bench.run import SERVER_URL, configure, ensure_database, free_port, machine, prepare
+    from bench.run import (
+        SERVER_URL,
+        configure,
+        ensure_database,
+        free_port,
+        machine,
+        prepare,
+        write_result,
+    )
     from bench.run import server as gunicorn
 
     setup = time.monotonic()
@@ -544,15 +551,7 @@ def main(argv: list[str] | None = None) -> None:
         undone=undone,
         load_average=load_average,
     )
-    print(text)
-    path = (
-        Path(args.output)
-        if args.output
-        else RESULTS_DIR / f"{date.today():%Y-%m-%d}-load-{args.scale}.md"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    print(f"结果已写入 {path}")
+    write_result(text, args.output, f"load-{args.scale}")
     if total.failures:
         raise SystemExit(f"有 {total.failures} 个请求失败")
     if total.count == 0:

@@ -105,8 +105,7 @@ class Visitor(FastHttpUser):
     """A signed-in person: one account of ``role``, a browser's headers."""
 
     abstract = True
-    role = ""  # the plan's accounts
-    pages_role = ""  # the role of bench.run.endpoints() whose pages they open
+    role = ""  # the plan's accounts, and the role of bench.run.endpoints() whose pages they open
     wait_time = between(3, 10)
 
     def on_start(self) -> None:
@@ -117,7 +116,7 @@ class Visitor(FastHttpUser):
         self.client.client.cookiejar = None
         self.csrf = secrets.token_hex(16)
         self.cookie = f"{self.account['cookie']}; csrftoken={self.csrf}"
-        self.pages = PLAN["pages"].get(self.pages_role, []) + self.account.get("own", [])
+        self.pages = PLAN["pages"].get(self.role, []) + self.account.get("own", [])
 
     def headers(self, referer: str = "") -> dict[str, str]:
         # As nginx forwards it (deploy/nginx.conf): the client came over HTTPS.
@@ -169,7 +168,6 @@ class Resident(Visitor):
     """Reads most of the time; sometimes asks, and rates the answers."""
 
     role = "residents"
-    pages_role = "resident"
     weight = 70
 
     def on_start(self) -> None:
@@ -232,7 +230,6 @@ class Lawyer(Visitor):
     """The queue; the questions of their communities: conflict check, then a reply."""
 
     role = "lawyers"
-    pages_role = "lawyer"
     weight = 12
     wait_time = between(5, 15)
 
@@ -277,7 +274,6 @@ class CommunityStaff(Visitor):
     """Visit records of the community: open one awaiting confirmation, confirm it."""
 
     role = "community_staff"
-    pages_role = "community_staff"
     weight = 6
     wait_time = between(5, 15)
 
@@ -308,7 +304,6 @@ class CommunityStaff(Visitor):
 
 class FirmAdmin(Visitor):
     role = "firm_admin"
-    pages_role = "firm_admin"
     weight = 3
     wait_time = between(5, 15)
 
@@ -319,7 +314,6 @@ class FirmAdmin(Visitor):
 
 class StreetStaff(Visitor):
     role = "street_staff"
-    pages_role = "street_staff"
     weight = 3
     wait_time = between(5, 15)
 
@@ -332,7 +326,6 @@ class BureauStaff(Visitor):
     """Dashboards, coverage, the ranking and its bulletin (now and then its files)."""
 
     role = "bureau_admin"
-    pages_role = "bureau_admin"
     weight = 6
     wait_time = between(5, 15)
 

@@ -569,6 +569,17 @@ def report(
     return "\n".join(lines)
 
 
+def write_result(text: str, output: str | None, name: str) -> Path:
+    """Print a results text and write it to ``output``, else to
+    ``bench/results/<date>-<name>.md``."""
+    print(text)
+    path = Path(output) if output else RESULTS_DIR / f"{date.today():%Y-%m-%d}-{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"结果已写入 {path}")
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="尚法云性能基准（make bench）")
     parser.add_argument(
@@ -622,15 +633,7 @@ def main(argv: list[str] | None = None) -> None:
         args.warmup,
         args.budget,
     )
-    print(text)
-    path = (
-        Path(args.output)
-        if args.output
-        else RESULTS_DIR / f"{date.today():%Y-%m-%d}-{args.scale}.md"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    print(f"结果已写入 {path}")
+    write_result(text, args.output, args.scale)
     bad = [r.endpoint.label for r in results if r.statuses != {200}]
     if bad:
         raise SystemExit(f"以下页面没有全部返回 200：{'、'.join(bad)}")

@@ -225,13 +225,11 @@ class DirectoryForm(BootstrapFormMixin, CommunityPickerMixin):
     )
 
     field_order = ["district", "specialty", "firm", "community", "min_rating"]
+    reload_communities = False  # a change of district shows the page anew
 
     def __init__(self, *args: Any, district: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         chosen = self.pick_district(district)
-        if "district" in self.fields:
-            # Filtering, not choosing a home: a change of district shows the page anew.
-            self.fields["district"].widget.attrs = {"class": "form-select"}
         firm: Any = self.fields["firm"]
         firm.widget.choices = [
             ("", firm.empty_label),

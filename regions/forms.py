@@ -153,6 +153,8 @@ class CommunityPickerMixin(forms.Form):
         label=_("所在区县"), coerce=int, required=False, empty_value=None, widget=FastSelect
     )
     community_field = "community"
+    # False where a change of district shows the page anew (a filter form).
+    reload_communities = True
     picked_district: int | None = None
 
     def pick_district(self, fallback: int | None = None) -> int | None:
@@ -163,7 +165,7 @@ class CommunityPickerMixin(forms.Form):
             chosen = fallback if fallback in known else (districts[0][0] if districts else None)
         community: Any = self.fields[self.community_field]
         district_field_for(self, chosen, districts)
-        if "district" in self.fields:
+        if "district" in self.fields and self.reload_communities:
             self.fields["district"].widget.attrs.update(
                 {
                     "hx-get": reverse("regions:community_options"),
