@@ -6,6 +6,7 @@ nothing; an actor outside their scope gets PermissionDenied (answered as 404).""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -169,30 +170,66 @@ def _delete_rows(qs: Any) -> None:
     qs._raw_delete(qs.db)
 
 
-def _store_evidence(ranking: RankingMonth, month: metrics.Month, firm_ids: list[int]) -> None:
-    """The evidence of the month's metric rows (written after those are replaced)."""
-    ids = {
-        (firm_id, metric): pk
-        for pk, firm_id, metric in MetricScore.objects.filter(score__ranking=ranking).values_list(
-            "pk", "score__firm_id", "metric"
-        )
-    }
-    rows = [
-        MetricEvidence(
-            metric_score_id=ids[(e.firm_id, metric)],
-            kind=e.kind,
-            object_id=e.object_id,
-            day=e.day,
-            label=e.label[:200],
-            note=e.note,
-            numerator=e.numerator,
-            denominator=e.denominator,
-        )
-        for metric in ranking.weights
-        for e in metrics.evidence(metric, month, firm_ids)
-        if (e.firm_id, metric) in ids
-    ]
-    MetricEvidence.objects.bulk_create(rows)  # one statement on PostgreSQL (UNNEST)
+def _evidence_rows(ranking: RankingMonth, rows: Iterable[MetricScore]) -> list[MetricEvidence]:
+    """The records behind these metric rows of a month (each with ``score`` loaded), as
+    the records stand now: one or two queries per metric, whatever the firm count.
+
+    Where the records changed after the month was computed (a visit confirmed late, a
+    rating given ...), one more row holds the difference, so that the rows still add
+    up to the numbers the month was computed, appealed and published with."""
+    m = metrics.Month(ranking.district_id, ranking.month)
+    wanted = {(row.score.firm_id, row.metric): row for row in rows}
+    firm_ids = sorted({firm_id for firm_id, _ in wanted})
+    sums: dict[int, list[Decimal]] = defaultdict(lambda: [metrics.ZERO, metrics.ZERO])
+    out = []
+    asked = {metric for _, metric in wanted}
+    for metric in (k for k in ranking.weights if k in asked):
+        for e in metrics.evidence(metric, m, firm_ids):
+            row = wanted.get((e.firm_id, metric))
+            if row is None:
+                continue
+            sums[row.pk][0] += e.numerator
+            sums[row.pk][1] += e.denominator
+            out.append(
+                MetricEvidence(
+                    metric_score_id=row.pk,
+                    kind=e.kind,
+                    object_id=e.object_id,
+                    day=e.day,
+                    label=e.label[:200],
+                    note=e.note,
+                    numerator=e.numerator,
+                    denominator=e.denominator,
+                )
+            )
+    computed = timezone.localtime(ranking.computed_at).strftime("%Y-%m-%d %H:%M")
+    for row in wanted.values():
+        num, den = sums[row.pk]
+        if (num, den) != (row.numerator, row.denominator):
+            out.append(
+                MetricEvidence(
+                    metric_score_id=row.pk,
+                    kind=MetricEvidence.Kind.CHANGED,
+                    label=_("%(t)s 计算后记录有变化：本行为计算时的数值与现有记录之差")
+                    % {"t": computed},
+                    note=_("以计算时为准"),
+                    numerator=row.numerator - num,
+                    denominator=row.denominator - den,
+                )
+            )
+    return out
+
+
+def evidence_of(row: MetricScore) -> list[MetricEvidence]:
+    """The records behind one metric row (with ``score__ranking`` loaded), by day: a
+    published month's as written at publication, a draft's as the records stand
+    (a draft is not written down: computing a province's month stays a matter of
+    one grouped query per metric)."""
+    ranking = row.score.ranking
+    if not ranking.is_draft:
+        return list(MetricEvidence.objects.filter(metric_score=row).order_by("day", "pk"))
+    rows = _evidence_rows(ranking, [row])
+    return sorted(rows, key=lambda e: (e.day is None, e.day or date.min))
 
 
 @transaction.atomic
@@ -239,9 +276,10 @@ def compute_month(
         ]
     )
     score_ids = dict(MonthlyScore.objects.filter(ranking=ranking).values_list("firm_id", "pk"))
-    # The metric rows and their evidence are derived from the records: replaced whole
-    # (two DELETE and one INSERT statements, rather than an UPDATE per changed value),
-    # keeping what the bureau set on appeal.
+    # The metric rows are derived from the records: replaced whole (one DELETE and one
+    # INSERT statement, rather than an UPDATE per changed value), keeping what the bureau
+    # set on appeal. A draft's evidence is read from the records when looked at
+    # (evidence_of) and written down at publication; rows of an older draft go.
     current = MetricScore.objects.filter(score__ranking=ranking)
     appealed = {
         (score_id, metric): (adjusted, value, note)
@@ -271,7 +309,6 @@ def compute_month(
             )
     MetricScore.objects.bulk_create(rows)
     _rerank(ranking, now)
-    _store_evidence(ranking, m, list(numbers))
     log_change(
         OperationLog.Action.OTHER,
         ranking,
@@ -416,6 +453,13 @@ def publish_month(*, actor: Any, ranking: RankingMonth, now: datetime | None = N
     locked.status, locked.published_at, locked.published_by = RankingStatus.PUBLISHED, now, actor
     locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     MonthlyScore.objects.filter(ranking=locked).update(status=ScoreStatus.PUBLISHED, updated_at=now)
+    # The records behind every number, written down: a published month keeps them.
+    _delete_rows(MetricEvidence.objects.filter(metric_score__score__ranking=locked))
+    MetricEvidence.objects.bulk_create(
+        _evidence_rows(
+            locked, MetricScore.objects.filter(score__ranking=locked).select_related("score")
+        )
+    )
     bulletin = Bulletin.objects.create(**bulletins.bulletin_values(locked, now))
     log_change(OperationLog.Action.OTHER, locked, f"发布{locked}", locked.district_id)
     return bulletin

@@ -26,7 +26,7 @@ from assessment.forms import (
     SubsidyRatesForm,
 )
 from assessment.metrics import DEFINITIONS
-from assessment.models import Appeal, MetricEvidence, MetricScore, MonthlyScore, RankingMonth
+from assessment.models import Appeal, MetricScore, MonthlyScore, RankingMonth
 from assessment.views_common import (
     PAGE_SIZE,
     attempt,
@@ -254,8 +254,7 @@ def metric_detail(request: HttpRequest, pk: int, metric: str) -> HttpResponse:
         score_id=pk,
         metric=metric,
     )
-    evidence = MetricEvidence.objects.filter(metric_score=row).order_by("day", "pk")
-    page = Paginator(evidence, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(services.evidence_of(row), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessment/metric_detail.html",

@@ -150,8 +150,9 @@ class MetricScore(models.Model):
 class MetricEvidence(models.Model):
     """A record behind a metric (a visit, a plan month, a question, a shift ...) and
     what it adds to the numerator and the denominator: the rows of a metric add up
-    to its numbers. Written when the month is computed, so a published month keeps
-    the records it was computed from."""
+    to its numbers. Written when the month is published, so a published month keeps
+    the records it was computed from; a draft's are read from the records when looked
+    at (assessment.services.evidence_of)."""
 
     class Kind(models.TextChoices):
         VISIT = "visit", _("走访记录")
@@ -162,6 +163,7 @@ class MetricEvidence(models.Model):
         CASE = "case", _("调解案件")
         BENCHMARK = "benchmark", _("全区最高")
         SHIFT = "shift", _("值班")
+        CHANGED = "changed", _("记录变化")
 
     metric_score = models.ForeignKey(
         MetricScore, verbose_name=_("指标得分"), on_delete=models.CASCADE, related_name="evidence"

@@ -98,8 +98,8 @@ def _compute(world):  # type: ignore[no-untyped-def]
         ranking = services.compute_month(
             actor=None, district=world.district, month=MARCH, now=APRIL_1
         )
-    # Inserting the evidence takes a statement per batch of rows (SQLite's batches are
-    # small); everything else is one statement per metric, whatever the firm count.
+    # One statement per metric, whatever the firm count (a draft's evidence is not
+    # written down; inserts are counted apart, SQLite batching them small).
     return ranking, sum(1 for q in queries if not q["sql"].startswith("INSERT"))
 
 

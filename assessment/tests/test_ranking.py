@@ -13,6 +13,7 @@ from assessment.tests import factories as make
 from assessment.tests.conftest import APRIL_1, MARCH
 
 D = Decimal
+AFTER_WINDOW = make.at(date(2026, 4, 7))
 
 # Worked out from the records of conftest.build_march, one metric at a time:
 # visits: F 3 confirmed of 4 + 2 planned → 50; G 3 of 2 → capped at 100.
@@ -77,14 +78,61 @@ def test_every_metric_drills_down_to_records_that_add_up(march):
     ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
     rows = MetricScore.objects.filter(score__ranking=ranking)
     assert rows.count() == 14
-    for row in rows:
-        evidence = MetricEvidence.objects.filter(metric_score=row)
+    for row in rows.select_related("score__ranking"):
+        evidence = services.evidence_of(row)
         assert sum(e.numerator for e in evidence) == row.numerator, row.metric
         assert sum(e.denominator for e in evidence) == row.denominator, row.metric
-    f_visits = MetricEvidence.objects.filter(
+    f_visits = [
+        e
+        for e in services.evidence_of(rows.select_related("score__ranking").get(
+            score__firm=w.firm_f, metric="visits"
+        ))
+        if e.kind == "visit"
+    ]  # fmt: skip
+    assert len(f_visits) == 3  # the submitted one and February's are not behind it
+    # Publication writes the same rows down.
+    services.publish_month(actor=w.bureau_admin, ranking=ranking, now=AFTER_WINDOW)
+    for row in rows.select_related("score__ranking"):
+        stored = MetricEvidence.objects.filter(metric_score=row)
+        assert sum(e.numerator for e in stored) == row.numerator, row.metric
+        assert sum(e.denominator for e in stored) == row.denominator, row.metric
+    assert not MetricEvidence.objects.filter(kind="changed").exists()
+    assert MetricEvidence.objects.filter(
         metric_score__score__firm=w.firm_f, metric_score__metric="visits", kind="visit"
+    ).count() == 3  # fmt: skip
+
+
+def test_records_changed_after_computing_show_as_one_row_of_difference(march):
+    w = march.world
+    ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
+    # A visit of March confirmed after the month was computed, and a plan month cut.
+    make.visit(w.firm_f, w.community_a1, date(2026, 3, 28), ["106"], lawyer=w.lawyer_l)
+    row = MetricScore.objects.select_related("score__ranking").get(
+        score__firm=w.firm_f, metric="visits"
     )
-    assert f_visits.count() == 3  # the submitted one and February's are not behind it
+    assert (row.numerator, row.denominator) == (D(3), D(6))  # as computed
+    evidence = services.evidence_of(row)
+    assert sum(e.kind == "visit" for e in evidence) == 4  # the records as they stand
+    changed = [e for e in evidence if e.kind == "changed"]
+    assert len(changed) == 1 and evidence[-1] is changed[0]
+    assert (changed[0].numerator, changed[0].denominator) == (D(-1), D(0))
+    assert "计算后记录有变化" in changed[0].label
+    assert sum(e.numerator for e in evidence) == row.numerator
+    assert sum(e.denominator for e in evidence) == row.denominator
+    # Published as computed, with the difference written down beside the records.
+    services.publish_month(actor=w.bureau_admin, ranking=ranking, now=AFTER_WINDOW)
+    row.refresh_from_db()
+    assert row.numerator == D(3)
+    stored = MetricEvidence.objects.filter(metric_score=row)
+    assert stored.filter(kind="changed").count() == 1
+    assert sum(e.numerator for e in stored) == D(3)
+    # Records changed after publication do not touch what was written.
+    make.visit(w.firm_f, w.community_a1, date(2026, 3, 29), ["107"], lawyer=w.lawyer_l)
+    assert [e.pk for e in services.evidence_of(row)] == list(
+        stored.order_by("day", "pk").values_list("pk", flat=True)
+    )
+    other = MetricScore.objects.get(score__firm=w.firm_g, metric="visits")
+    assert not MetricEvidence.objects.filter(metric_score=other, kind="changed").exists()
 
 
 def test_weights_and_metrics_are_district_settings(march):
