@@ -56,9 +56,9 @@ def test_case_scope(world, setup, users, who, sees):
     case = advance(world, setup, applied(world, setup), CaseStatus.ASSIGNED)
     if who == "respondent_by_phone":
         Party.objects.filter(case=case, user=setup.respondent).update(
-            user=None, phone="13900007777"
+            user=None, phone="13700007777"
         )
-        user = User.objects.create_user("13900007777", name="后注册")
+        user = User.objects.create_user("13700007777", name="后注册")
     else:
         user = users[who]
     assert Case.objects.visible_to(user).filter(pk=case.pk).exists() is sees
