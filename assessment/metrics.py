@@ -38,7 +38,7 @@ from mediation.choices import DisputeCategory, Outcome
 from mediation.models import Case
 from pairing.models import Pairing
 from visits.choices import ServiceDayStatus, VisitKind, VisitStatus
-from visits.models import PlanMonth, ServiceDay, Visit, VisitHousehold
+from visits.models import HouseholdReach, PlanMonth, ServiceDay, Visit
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -157,20 +157,14 @@ def _visits(m: Month, firm_ids: list[int]) -> QuerySet:
 
 
 def _reached(m: Month, firm_ids: list[int]) -> QuerySet:
-    """The households of the firms' confirmed visits from January to the end of the
-    month, in the communities each firm is paired with at the end of the month.
-
-    Joined to the pairing (one filter() call: one pairing row meets every condition)
-    rather than an EXISTS: PostgreSQL then looks the households up by visit instead
-    of scanning the whole table."""
-    pairing = "visit__community__pairings__"
-    return VisitHousehold.objects.filter(
-        _paired_at_end(m, pairing),
-        visit__firm_id__in=firm_ids,
-        visit__status=VisitStatus.CONFIRMED,
-        visit__date__gte=m.year_start,
-        visit__date__lte=m.last,
-        **{f"{pairing}firm_id": F("visit__firm_id")},
+    """The households the firms first visited (a confirmed visit) from January to the
+    end of the month, in the communities each firm is paired with at the end of the
+    month: rows of the roll-up visits.HouseholdReach, one per firm and household."""
+    paired = Pairing.objects.filter(
+        _paired_at_end(m), community_id=OuterRef("community_id"), firm_id=OuterRef("firm_id")
+    )
+    return HouseholdReach.objects.filter(
+        Exists(paired), firm_id__in=firm_ids, year=m.first.year, first_date__lte=m.last
     ).order_by()
 
 
@@ -179,9 +173,9 @@ def _coverage(m: Month, firm_ids: list[int]) -> QuerySet:
     the firm is paired with at the end of the month; their households."""
     reached = (
         _reached(m, firm_ids)
-        .values("visit__firm_id")
-        .annotate(num=Count("household_id", distinct=True), den=_zero())
-        .values_list("visit__firm_id", "num", "den")
+        .values("firm_id")
+        .annotate(num=Count("pk"), den=_zero())
+        .values_list("firm_id", "num", "den")
     )
     homes = (
         Pairing.objects.filter(_paired_at_end(m), firm_id__in=firm_ids)
@@ -362,9 +356,9 @@ def _coverage_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
     reached = {
         (firm_id, community_id): n
         for firm_id, community_id, n in _reached(m, firm_ids)
-        .values("visit__firm_id", "visit__community_id")
-        .annotate(n=Count("household_id", distinct=True))
-        .values_list("visit__firm_id", "visit__community_id", "n")
+        .values("firm_id", "community_id")
+        .annotate(n=Count("pk"))
+        .values_list("firm_id", "community_id", "n")
     }
     rows = (
         Pairing.objects.filter(_paired_at_end(m), firm_id__in=firm_ids)

@@ -424,9 +424,13 @@ def decide_appeal(
 
 
 @transaction.atomic
-def publish_month(*, actor: Any, ranking: RankingMonth, now: datetime | None = None) -> Bulletin:
+def publish_month(
+    *, actor: Any, ranking: RankingMonth, now: datetime | None = None, evidence: bool = True
+) -> Bulletin:
     """Publish a draft month once its appeal window has passed and every appeal is
-    decided: the scores are frozen and the bulletin keeps its own copy of the table."""
+    decided: the scores are frozen, the records behind them written down and the
+    bulletin keeps its own copy of the table. ``evidence=False`` only for generated
+    months whose numbers no records stand behind (bench.seed)."""
     now = _now(now)
     locked = (
         scoped(RankingMonth.objects, actor)
@@ -455,11 +459,12 @@ def publish_month(*, actor: Any, ranking: RankingMonth, now: datetime | None = N
     MonthlyScore.objects.filter(ranking=locked).update(status=ScoreStatus.PUBLISHED, updated_at=now)
     # The records behind every number, written down: a published month keeps them.
     _delete_rows(MetricEvidence.objects.filter(metric_score__score__ranking=locked))
-    MetricEvidence.objects.bulk_create(
-        _evidence_rows(
-            locked, MetricScore.objects.filter(score__ranking=locked).select_related("score")
+    if evidence:
+        MetricEvidence.objects.bulk_create(
+            _evidence_rows(
+                locked, MetricScore.objects.filter(score__ranking=locked).select_related("score")
+            )
         )
-    )
     bulletin = Bulletin.objects.create(**bulletins.bulletin_values(locked, now))
     log_change(OperationLog.Action.OTHER, locked, f"发布{locked}", locked.district_id)
     return bulletin

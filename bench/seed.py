@@ -102,7 +102,7 @@ from visits.models import (
     VisitHousehold,
     VisitPlan,
 )
-from visits.services import add_months, report_due_date
+from visits.services import add_months, rebuild_reach, report_due_date
 
 # Their secondary indexes are built after loading (PostgreSQL; bench.indexes).
 BIG_TABLES = (
@@ -1684,6 +1684,12 @@ class Seeder:
         recount_ratings()
         self.timings["lawyer ratings"] = time.monotonic() - started
 
+    def reach(self) -> None:
+        """The households each firm reached in a year, a roll-up (visits.services)."""
+        started = time.monotonic()
+        rebuild_reach()
+        self.timings["households reached (roll-up)"] = time.monotonic() - started
+
     def counters(self) -> None:
         rows = sorted(self.case_counters.items())
         self.out.write(
@@ -1843,6 +1849,7 @@ class Seeder:
                 actor=admins[w.user_id("bureau", ranking.district_id - 1)],
                 ranking=ranking,
                 now=self.now,
+                evidence=False,  # drawn numbers: no records stand behind them
             )
         self.timings["ranking (11 months, published)"] = time.monotonic() - started
 
@@ -1869,7 +1876,7 @@ class Seeder:
         with built_after_loading(BIG_TABLES, self.timings):
             for step in loads:
                 step()
-        for step in (self.balances, self.ratings, self.reset_sequences, self.ranking):
+        for step in (self.balances, self.ratings, self.reach, self.reset_sequences, self.ranking):
             step()
         if connection.vendor == "postgresql":
             # Statistics of what the last steps wrote (the rankings' metric rows were

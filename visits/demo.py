@@ -92,6 +92,7 @@ def seed(district: District, rng: random.Random, today: date | None = None) -> d
     _plans(pairings, rng, today, created)
     if not Visit.objects.filter(community__street__district=district).exists():
         _visits(pairings, rng, today, created)
+        services.rebuild_reach(district_id=district.pk)  # loaded in bulk, not confirmed one by one
         _reports(district, rng, today, created)
     _service_days(district, pairings, rng, today, created)
     _meetings(district, pairings, rng, today, created)

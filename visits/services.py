@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -32,6 +32,7 @@ from visits.choices import NoticeKind, ReportStatus, ServiceDayStatus, VisitKind
 from visits.models import (
     DistrictGoal,
     Household,
+    HouseholdReach,
     Meeting,
     MeetingAttachment,
     MonthlyReport,
@@ -415,6 +416,11 @@ def confirm_visit(*, actor: Any, visit: Visit, now: datetime | None = None) -> V
     visit.reviewed_by = actor
     visit.reviewed_at = now or timezone.now()
     visit.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    refresh_reach(
+        firm_id=visit.firm_id,
+        year=visit.date.year,
+        household_ids=visit.household_links.values_list("household_id", flat=True),
+    )
     if visit.kind == VisitKind.PARTY_DAY:
         ServiceDay.objects.filter(
             community_id=visit.community_id, date=visit.date, status=ServiceDayStatus.SCHEDULED
@@ -438,6 +444,79 @@ def dispute_visit(*, actor: Any, visit: Visit, reason: str, now: datetime | None
         update_fields=["status", "dispute_reason", "reviewed_by", "reviewed_at", "updated_at"]
     )
     return visit
+
+
+# --- the households reached in a year (a roll-up of the confirmed visits) ------------------
+
+
+def refresh_reach(*, firm_id: int, year: int, household_ids: Iterable[int]) -> None:
+    """Bring the roll-up of these households of a firm's year up to date with the
+    confirmed visits: each household's first confirmed visit of the year, or no row."""
+    ids = list(household_ids)
+    if not ids:
+        return
+    stale = HouseholdReach.objects.filter(firm_id=firm_id, year=year, household_id__in=ids)
+    stale._raw_delete(stale.db)  # type: ignore[attr-defined]  # a roll-up: not audited
+    first = (
+        VisitHousehold.objects.filter(
+            visit__firm_id=firm_id,
+            visit__status=VisitStatus.CONFIRMED,
+            visit__date__gte=date(year, 1, 1),
+            visit__date__lte=date(year, 12, 31),
+            household_id__in=ids,
+        )
+        .values("household_id", "household__community_id")
+        .annotate(first=Min("visit__date"))
+        .values_list("household_id", "household__community_id", "first")
+    )
+    HouseholdReach.objects.bulk_create(
+        HouseholdReach(firm_id=firm_id, year=year, household_id=h, community_id=c, first_date=d)
+        for h, c, d in first
+    )
+
+
+_REBUILD = """
+INSERT INTO {reach} (firm_id, household_id, community_id, year, first_date)
+SELECT v.firm_id, vh.household_id, h.community_id, %s, MIN(v.date)
+FROM {link} vh
+JOIN {visit} v ON v.id = vh.visit_id
+JOIN {household} h ON h.id = vh.household_id
+WHERE v.status = %s AND v.date >= %s AND v.date <= %s
+  AND v.firm_id IN (SELECT id FROM {firm} WHERE district_id BETWEEN %s AND %s)
+GROUP BY v.firm_id, vh.household_id, h.community_id
+"""
+
+
+@transaction.atomic
+def rebuild_reach(*, district_id: int | None = None) -> int:
+    """Rebuild the roll-up from every confirmed visit (of one district's firms): one
+    INSERT … SELECT per year; for loaded data and as a check. Returns the rows."""
+    firms = (
+        LawFirm.objects.all()
+        if district_id is None
+        else LawFirm.objects.filter(district_id=district_id)
+    )
+    old = HouseholdReach.objects.filter(firm__in=firms)
+    old._raw_delete(old.db)  # type: ignore[attr-defined]
+    visits = Visit.objects.filter(status=VisitStatus.CONFIRMED, firm__in=firms)
+    days = visits.aggregate(first=Min("date"), last=Max("date"))
+    if days["first"] is None:
+        return 0
+    districts = (1, 2**62) if district_id is None else (district_id, district_id)
+    sql = _REBUILD.format(
+        reach=HouseholdReach._meta.db_table,
+        link=VisitHousehold._meta.db_table,
+        visit=Visit._meta.db_table,
+        household=Household._meta.db_table,
+        firm=LawFirm._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        for year in range(days["first"].year, days["last"].year + 1):
+            cursor.execute(
+                sql,
+                [year, VisitStatus.CONFIRMED, date(year, 1, 1), date(year, 12, 31), *districts],
+            )
+    return HouseholdReach.objects.filter(firm__in=firms).count()
 
 
 # --- service days ----------------------------------------------------------------------

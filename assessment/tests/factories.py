@@ -15,6 +15,7 @@ from mediation.models import Agreement, Case
 from pairing.models import Liaison, Pairing
 from regions.models import Community, District
 from visits.models import Household, PlanMonth, ServiceDay, Visit, VisitHousehold, VisitPlan
+from visits.services import refresh_reach
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _seq = itertools.count(1)
@@ -59,6 +60,11 @@ def visit(
             community=community, building="1", unit="", room=room
         )
         VisitHousehold.objects.create(visit=v, household=home)
+    refresh_reach(  # what confirm_visit does
+        firm_id=firm.pk,
+        year=day.year,
+        household_ids=v.household_links.values_list("household_id", flat=True),
+    )
     return v
 
 

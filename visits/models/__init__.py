@@ -2,13 +2,14 @@
 
 from visits.models.meetings import Meeting, MeetingAttachment
 from visits.models.plans import DistrictGoal, PlanMonth, VisitPlan
-from visits.models.records import Household, Visit, VisitHousehold, VisitPhoto
+from visits.models.records import Household, HouseholdReach, Visit, VisitHousehold, VisitPhoto
 from visits.models.reports import MonthlyReport, Notice
 from visits.models.service_days import ServiceDay, ServiceDayCheckin, ServiceDaySignup
 
 __all__ = [
     "DistrictGoal",
     "Household",
+    "HouseholdReach",
     "Meeting",
     "MeetingAttachment",
     "MonthlyReport",

@@ -133,6 +133,39 @@ class VisitHousehold(models.Model):
         return f"{self.visit_id} → {self.household_id}"
 
 
+class HouseholdReach(models.Model):
+    """A roll-up: the first confirmed visit of the year by a firm to a household.
+    Maintained by visits.services.refresh_reach whenever a visit is confirmed (and
+    rebuilt by rebuild_reach), so that the coverage of a firm's year to date is a
+    count of these rows instead of a COUNT DISTINCT over every visit's households."""
+
+    firm = models.ForeignKey(  # led by the two indexes below
+        LawFirm, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    first_date = models.DateField()
+
+    class Meta:
+        verbose_name = _("住户年度首次走访")
+        verbose_name_plural = _("住户年度首次走访")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "year", "household"], name="visits_reach_once_a_year"
+            ),
+        ]
+        indexes = [
+            # The ranking's count: a firm's households reached by a date, per community.
+            models.Index(
+                fields=["firm", "year", "first_date", "community"], name="visits_reach_firm_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} → {self.household_id} {self.year}: {self.first_date}"
+
+
 def photo_path(instance: VisitPhoto, filename: str) -> str:
     extension = "png" if filename.lower().endswith(".png") else "jpg"
     return f"visits/{instance.visit_id}/{instance.token}.{extension}"

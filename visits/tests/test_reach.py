@@ -1,0 +1,78 @@
+"""The roll-up of the households each firm reached in a year (HouseholdReach):
+kept by confirm_visit, equal to a rebuild from the visits, read by the ranking."""
+
+from datetime import date
+
+from django.db.models import Count
+
+from visits import services
+from visits.models import HouseholdReach, VisitHousehold
+from visits.tests.factories import record
+
+
+def _rows() -> set[tuple[int, str, int, int, date]]:
+    return set(
+        (r.firm_id, str(r.household), r.community_id, r.year, r.first_date)
+        for r in HouseholdReach.objects.select_related("household")
+    )
+
+
+def test_confirming_keeps_each_households_first_visit_of_the_year(paired):
+    w = paired
+    record(w, date=date(2026, 3, 10), addresses="3-2-301\n5-1-102")
+    f, a1 = w.firm_f.pk, w.community_a1.pk
+    assert _rows() == {
+        (f, "3幢2单元301室", a1, 2026, date(2026, 3, 10)),
+        (f, "5幢1单元102室", a1, 2026, date(2026, 3, 10)),
+    }
+    # Confirmed later but visited earlier: the first visit moves back; visited again
+    # later: nothing changes; a new household joins.
+    record(w, date=date(2026, 2, 2), addresses="5-1-102")
+    record(w, date=date(2026, 4, 1), addresses="3-2-301\n7-1-101")
+    assert _rows() == {
+        (f, "3幢2单元301室", a1, 2026, date(2026, 3, 10)),
+        (f, "5幢1单元102室", a1, 2026, date(2026, 2, 2)),
+        (f, "7幢1单元101室", a1, 2026, date(2026, 4, 1)),
+    }
+    # Not confirmed (submitted, disputed): not reached.
+    pending = record(w, confirm=False, date=date(2026, 1, 5), addresses="9-1-101\n3-2-301")
+    services.dispute_visit(actor=w.community_staff_a1, visit=pending, reason="未见到律师")
+    assert len(_rows()) == 3
+    # A visit of the year before is that year's, not this year's.
+    record(w, date=date(2025, 12, 30), addresses="3-2-301", today=date(2026, 1, 3))
+    assert (f, "3幢2单元301室", a1, 2025, date(2025, 12, 30)) in _rows()
+    assert len(_rows()) == 4
+    # The rebuild from the visits gives the same rows.
+    before = _rows()
+    assert services.rebuild_reach() == 4
+    assert _rows() == before
+    assert services.rebuild_reach(district_id=w.district.pk) == 4 and _rows() == before
+
+
+def test_the_roll_up_counts_what_count_distinct_over_the_visits_counts(paired):
+    w = paired
+    for day, addresses in (
+        (date(2026, 1, 8), "1-1-101\n1-1-102\n1-1-103"),
+        (date(2026, 2, 8), "1-1-102\n1-1-104"),
+        (date(2026, 3, 8), "1-1-101"),
+    ):
+        record(w, date=day, addresses=addresses)
+    record(w, confirm=False, date=date(2026, 3, 9), addresses="1-1-105")
+    for last in (date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)):
+        distinct = VisitHousehold.objects.filter(
+            visit__firm=w.firm_f,
+            visit__status="confirmed",
+            visit__date__gte=date(2026, 1, 1),
+            visit__date__lte=last,
+        ).aggregate(n=Count("household_id", distinct=True))["n"]
+        assert HouseholdReach.objects.filter(
+            firm=w.firm_f, year=2026, first_date__lte=last
+        ).count() == distinct  # fmt: skip
+    assert HouseholdReach.objects.filter(year=2026).count() == 4
+
+
+def test_rebuild_of_one_district_leaves_the_others(paired):
+    w = paired
+    record(w, date=date(2026, 3, 10), addresses="3-2-301")
+    assert services.rebuild_reach(district_id=w.district.pk + 1000) == 0
+    assert HouseholdReach.objects.count() == 1
