@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessment.metrics import add_months
 from assessment.models import RankingMonth
-from assessment.services import compute_month
+from assessment.services import compute_months
 from core.jobs import job
 from regions.models import District
 
@@ -20,9 +20,10 @@ from regions.models import District
     description="每月 1 日起计算上月律所排名草稿（每区每月一次）",
 )
 def compute_drafts(now: datetime | None = None) -> int:
-    """Compute last month's draft for every district with pairings that has none yet.
-    A month computed already (draft or published) is left alone, so running this
-    again, or on another worker, does nothing."""
+    """Compute last month's draft for every district with pairings that has none yet,
+    all in one go (one grouped query per metric for all their firms). A month computed
+    already (draft or published) is left alone, so running this again, or on another
+    worker, does nothing."""
     now = now or timezone.now()
     last = add_months(timezone.localdate(now).replace(day=1), -1)
     districts = (
@@ -30,11 +31,7 @@ def compute_drafts(now: datetime | None = None) -> int:
         .exclude(pk__in=RankingMonth.objects.filter(month=last).values("district_id"))
         .distinct()
     )
-    done = 0
-    for district in districts:
-        try:
-            compute_month(actor=None, district=district, month=last, now=now)
-        except IntegrityError:
-            continue  # another worker computed it first
-        done += 1
-    return done
+    try:
+        return len(compute_months(actor=None, districts=list(districts), month=last, now=now))
+    except IntegrityError:
+        return 0  # another worker computed some of them first: the next run does the rest

@@ -58,10 +58,16 @@ def add_months(day: date, n: int) -> date:
 
 @dataclass(frozen=True)
 class Month:
-    """One month of one district, with its bounds as dates and as local times."""
+    """One month of one district (or of several, measured together by
+    assessment.services.compute_months), with its bounds as dates and as local times."""
 
     district_id: int
     first: date
+    more_districts: tuple[int, ...] = ()
+
+    @property
+    def district_ids(self) -> list[int]:
+        return [self.district_id, *self.more_districts]
 
     @property
     def next_first(self) -> date:
@@ -111,7 +117,7 @@ def ranked_firms(m: Month) -> QuerySet[LawFirm]:
         Q(end_date__isnull=True) | Q(end_date__gte=m.first)
     )
     return LawFirm.objects.filter(
-        district_id=m.district_id, pk__in=paired.values("firm_id")
+        district_id__in=m.district_ids, pk__in=paired.values("firm_id")
     ).order_by("name", "pk")
 
 
@@ -189,7 +195,7 @@ def _coverage(m: Month, firm_ids: list[int]) -> QuerySet:
 
 def _due_questions(m: Month) -> QuerySet:
     return Question.objects.filter(
-        district_id=m.district_id, reply_deadline__gte=m.start, reply_deadline__lt=m.end
+        district_id__in=m.district_ids, reply_deadline__gte=m.start, reply_deadline__lt=m.end
     )
 
 
@@ -205,7 +211,7 @@ def _replies(m: Month, firm_ids: list[int]) -> QuerySet:
         QuestionAssignment.objects.filter(
             status__in=LIVE_ASSIGNMENTS,
             lawyer__firm_id__in=firm_ids,
-            question__district_id=m.district_id,
+            question__district_id__in=m.district_ids,
             question__reply_deadline__gte=m.start,
             question__reply_deadline__lt=m.end,
         )
@@ -245,7 +251,7 @@ def _replies(m: Month, firm_ids: list[int]) -> QuerySet:
 
 def _rated(m: Month) -> QuerySet:
     return Question.objects.filter(
-        district_id=m.district_id,
+        district_id__in=m.district_ids,
         closed_at__gte=m.start,
         closed_at__lt=m.end,
         rating__isnull=False,
@@ -276,7 +282,7 @@ def _service_days(m: Month, firm_ids: list[int]) -> QuerySet:
 
 def _successes(m: Month) -> QuerySet:
     return Case.objects.filter(
-        district_id=m.district_id,
+        district_id__in=m.district_ids,
         outcome=Outcome.SUCCESS,
         closed_at__gte=m.start,
         closed_at__lt=m.end,
@@ -297,7 +303,9 @@ def _mediation(m: Month, firm_ids: list[int]) -> QuerySet:
 
 
 def _shifts(m: Month) -> QuerySet:
-    return DutyShift.objects.filter(district_id=m.district_id, date__gte=m.first, date__lte=m.last)
+    return DutyShift.objects.filter(
+        district_id__in=m.district_ids, date__gte=m.first, date__lte=m.last
+    )
 
 
 def _duty(m: Month, firm_ids: list[int]) -> QuerySet:
@@ -616,10 +624,20 @@ def ranks(totals: dict[Any, Decimal]) -> dict[Any, int]:
     return {key: ordered.index(total) + 1 for key, total in totals.items()}
 
 
-def measure(m: Month, metrics: Iterable[str]) -> dict[int, dict[str, tuple[Decimal, Decimal]]]:
-    """(numerator, denominator) of each metric for each firm ranked in the month: one
-    query for the firms' ids and one grouped query per metric."""
-    firm_ids = list(ranked_firms(m).values_list("pk", flat=True))
+def firm_districts(m: Month) -> dict[int, int]:
+    """The firms ranked in the month (of its districts), with their district."""
+    return dict(ranked_firms(m).values_list("pk", "district_id"))
+
+
+def measure(
+    m: Month, metrics: Iterable[str], firms: dict[int, int] | None = None
+) -> dict[int, dict[str, tuple[Decimal, Decimal]]]:
+    """(numerator, denominator) of each metric for each firm ranked in the month (in
+    any of its districts; ``firms``: firm_districts(m) if the caller has it): one
+    grouped query per metric, whatever the number of firms and districts."""
+    if firms is None:
+        firms = firm_districts(m)
+    firm_ids = list(firms)
     result: dict[int, dict[str, tuple[Decimal, Decimal]]] = {pk: {} for pk in firm_ids}
     if not result:
         return result
@@ -629,10 +647,12 @@ def measure(m: Month, metrics: Iterable[str]) -> dict[int, dict[str, tuple[Decim
         for pk, num, den in DEFINITIONS[metric].measure(m, firm_ids):
             total_num, total_den = result[pk][metric]
             result[pk][metric] = (total_num + Decimal(num or 0), total_den + Decimal(den or 0))
-        if metric == Metric.MEDIATION:
-            best = max(num for num, _ in (r[metric] for r in result.values()))
-            for r in result.values():
-                r[metric] = (r[metric][0], best)
+        if metric == Metric.MEDIATION:  # against the most successes of the firm's district
+            best: dict[int, Decimal] = {}
+            for pk, r in result.items():
+                best[firms[pk]] = max(best.get(firms[pk], ZERO), r[metric][0])
+            for pk, r in result.items():
+                r[metric] = (r[metric][0], best[firms[pk]])
     return result
 
 

@@ -11,6 +11,8 @@ from assessment import jobs, services
 from assessment.models import MetricEvidence, MetricScore, MonthlyScore, RankingConfig, RankingMonth
 from assessment.tests import factories as make
 from assessment.tests.conftest import APRIL_1, MARCH
+from core.testing import make_lawyer
+from firms.models import LawFirm
 
 D = Decimal
 AFTER_WINDOW = make.at(date(2026, 4, 7))
@@ -174,6 +176,84 @@ def test_recompute_follows_records_keeps_adjustments_and_opens_a_new_window(marc
     assert MonthlyScore.objects.filter(ranking=again).count() == 2
 
 
+def _other_district(w):  # type: ignore[no-untyped-def]
+    """The other district's firm: three mediation successes and a visit in March, its
+    ranking on visits and mediation only."""
+    e = w.other_district
+    h = LawFirm.objects.get(district=e)
+    lawyer = make_lawyer(h)
+    make.pair(w.other_community, h, date(2025, 1, 1))
+    make.visit(h, w.other_community, date(2026, 3, 5), ["1"], lawyer=lawyer)
+    for day in (3, 4, 5):
+        make.case(e, lawyer, make.at(date(2026, 3, day)), applied_by=w.resident)
+    RankingConfig.objects.create(
+        district=e,
+        weight_visits=50,
+        weight_coverage=0,
+        weight_replies=0,
+        weight_satisfaction=0,
+        weight_service_days=0,
+        weight_mediation=50,
+        weight_duty=0,
+    )
+    return h
+
+
+def test_several_districts_at_once_equal_each_computed_alone(march):
+    w = march.world
+    h = _other_district(w)
+    both = services.compute_months(
+        actor=None, districts=[w.district, w.other_district], month=MARCH, now=APRIL_1
+    )
+    assert [r.district_id for r in both] == [w.district.pk, w.other_district.pk]
+    scores = _scores(both[0], w)
+    assert set(scores) == {"F", "G"} and both[0].scores.count() == 2
+    for firm, score in scores.items():
+        assert (score.total, score.rank) == TOTALS[firm]
+        got = {
+            m.metric: (m.numerator, m.denominator, m.value)
+            for m in MetricScore.objects.filter(score=score)
+        }
+        assert got == EXPECTED[firm]  # mediation against F's 2, not the other district's 3
+    other = MonthlyScore.objects.get(ranking=both[1])
+    assert other.firm_id == h.pk and (other.total, other.rank) == (D("100.00"), 1)
+    got = {
+        m.metric: (m.numerator, m.denominator, m.value)
+        for m in MetricScore.objects.filter(score=other)
+    }
+    assert got == {
+        "visits": (D(1), D(0), D("100.00")),  # no plan filed, visited: 100
+        "mediation": (D(3), D(3), D("100.00")),
+    }
+    assert both[1].weights == {"visits": 50, "mediation": 50}
+    # Each alone gives the same rows.
+    alone = services.compute_month(actor=None, district=w.other_district, month=MARCH, now=APRIL_1)
+    assert alone.pk == both[1].pk
+    assert {
+        m.metric: (m.numerator, m.denominator, m.value)
+        for m in MetricScore.objects.filter(score__ranking=alone)
+    } == got
+
+
+def test_several_districts_change_nothing_if_one_month_is_published(march):
+    w = march.world
+    _other_district(w)
+    draft = services.compute_month(actor=None, district=w.other_district, month=MARCH, now=APRIL_1)
+    RankingMonth.objects.filter(pk=draft.pk).update(status="published", published_at=APRIL_1)
+    with pytest.raises(ValidationError, match="已发布"):
+        services.compute_months(
+            actor=None, districts=[w.district, w.other_district], month=MARCH, now=APRIL_1
+        )
+    assert not RankingMonth.objects.filter(district=w.district).exists()
+    # A bureau computes its own district only.
+    with pytest.raises(PermissionDenied):
+        services.compute_months(
+            actor=w.bureau_admin, districts=[w.district, w.other_district], month=MARCH,
+            now=APRIL_1,
+        )  # fmt: skip
+    assert not RankingMonth.objects.filter(district=w.district).exists()
+
+
 def test_compute_refuses_wrong_months_and_wrong_users(march):
     w = march.world
     with pytest.raises(ValidationError, match="已经结束"):
@@ -191,3 +271,14 @@ def test_the_job_computes_last_month_once(march):
     ranking = RankingMonth.objects.get()
     assert (ranking.district, ranking.month, ranking.status) == (w.district, MARCH, "draft")
     assert not RankingMonth.objects.filter(district=w.other_district).exists()  # no pairings
+
+
+def test_the_job_computes_every_district_in_one_go(march):
+    w = march.world
+    _other_district(w)
+    assert jobs.compute_drafts(now=APRIL_1) == 2
+    assert jobs.compute_drafts(now=APRIL_1) == 0
+    assert set(RankingMonth.objects.values_list("district_id", "month", "status")) == {
+        (w.district.pk, MARCH, "draft"),
+        (w.other_district.pk, MARCH, "draft"),
+    }
