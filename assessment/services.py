@@ -323,14 +323,19 @@ def compute_months(
     # INSERT statement, rather than an UPDATE per changed value), keeping what the bureau
     # set on appeal. A draft's evidence is read from the records when looked at
     # (evidence_of) and written down at publication; rows of an older draft go.
-    current = MetricScore.objects.filter(score__ranking__in=in_order)
+    # Rows are picked by key through IN (subquery): a filter across the relations would
+    # make the DELETE join the table to itself, which PostgreSQL may run as a nested
+    # loop over both (seconds per statement once the tables hold a year of rows).
+    current = MetricScore.objects.filter(
+        score_id__in=MonthlyScore.objects.filter(ranking__in=in_order).values("pk")
+    )
     appealed = {
         (score_id, metric): (adjusted, value, note)
         for score_id, metric, adjusted, value, note in current.values_list(
             "score_id", "metric", "adjusted", "value", "adjust_note"
         )
     }
-    _delete_rows(MetricEvidence.objects.filter(metric_score__score__ranking__in=in_order))
+    _delete_rows(MetricEvidence.objects.filter(metric_score_id__in=current.values("pk")))
     _delete_rows(current)
     rows = []
     for firm_id, per_metric in numbers.items():
@@ -506,13 +511,12 @@ def publish_month(
     locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     MonthlyScore.objects.filter(ranking=locked).update(status=ScoreStatus.PUBLISHED, updated_at=now)
     # The records behind every number, written down: a published month keeps them.
-    _delete_rows(MetricEvidence.objects.filter(metric_score__score__ranking=locked))
+    rows = MetricScore.objects.filter(
+        score_id__in=MonthlyScore.objects.filter(ranking=locked).values("pk")
+    )
+    _delete_rows(MetricEvidence.objects.filter(metric_score_id__in=rows.values("pk")))  # see above
     if evidence:
-        MetricEvidence.objects.bulk_create(
-            _evidence_rows(
-                locked, MetricScore.objects.filter(score__ranking=locked).select_related("score")
-            )
-        )
+        MetricEvidence.objects.bulk_create(_evidence_rows(locked, rows.select_related("score")))
     bulletin = Bulletin.objects.create(**bulletins.bulletin_values(locked, now))
     log_change(OperationLog.Action.OTHER, locked, f"发布{locked}", locked.district_id)
     return bulletin
