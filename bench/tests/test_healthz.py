@@ -65,6 +65,7 @@ def test_report_gives_ratios_to_the_floor() -> None:
         "districts": 1,
         "firms": 30,
         "compute_s": 2.0,
+        "one_district_s": 0.5,
         "aggregate_s": 0.1,
         "aggregate_rows": 30,
     }
@@ -75,7 +76,8 @@ def test_report_gives_ratios_to_the_floor() -> None:
         "| 200 | 10 | 10.0 | 30.0 | 10.0 | 9 | 4,657 |"
     )
     assert row in text
-    assert "(× 20)" in text and "questions 20,000" in text and "150 MB" in text
+    assert "(× 20.00)" in text and "recomputed by its bureau (`compute_month`) 0.50 s" in text
+    assert "questions 20,000" in text and "150 MB" in text
 
 
 class _Slow(BaseHTTPRequestHandler):
