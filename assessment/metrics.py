@@ -203,11 +203,19 @@ def _replies(m: Month, firm_ids: list[int]) -> QuerySet:
     """Questions due in the month that were routed to the firm (or that it answered),
     less those another firm answered in time; on time: answered in time by the firm.
 
-    Two disjoint parts: the questions routed to the firm (a live assignment to one of
-    its lawyers), and those its lawyer answered first without such an assignment."""
-    firm = F("lawyer__firm_id")
-    answered_by_firm = Q(question__first_reply_lawyer__firm_id=firm)
-    routed = (
+    Two disjoint parts, each a plain grouped query: the questions the firm's lawyers
+    answered first (routed to it or not), and those routed to the firm (a live
+    assignment to one of its lawyers) that it did not answer and nobody answered in
+    time."""
+    answered = (
+        _due_questions(m)
+        .filter(first_reply_lawyer__firm_id__in=firm_ids)
+        .order_by()
+        .values("first_reply_lawyer__firm_id")
+        .annotate(num=Count("pk", filter=Q(deadline_met=True)), den=Count("pk"))
+        .values_list("first_reply_lawyer__firm_id", "num", "den")
+    )
+    missed = (
         QuestionAssignment.objects.filter(
             status__in=LIVE_ASSIGNMENTS,
             lawyer__firm_id__in=firm_ids,
@@ -215,38 +223,17 @@ def _replies(m: Month, firm_ids: list[int]) -> QuerySet:
             question__reply_deadline__gte=m.start,
             question__reply_deadline__lt=m.end,
         )
+        .filter(Q(question__deadline_met__isnull=True) | Q(question__deadline_met=False))
         .filter(
-            Q(question__deadline_met__isnull=True)
-            | Q(question__deadline_met=False)
-            | answered_by_firm
+            Q(question__first_reply_lawyer__isnull=True)
+            | ~Q(question__first_reply_lawyer__firm_id=F("lawyer__firm_id"))
         )
         .order_by()
         .values("lawyer__firm_id")
-        .annotate(
-            num=Count(
-                "question_id",
-                distinct=True,
-                filter=Q(question__deadline_met=True) & answered_by_firm,
-            ),
-            den=Count("question_id", distinct=True),
-        )
+        .annotate(num=_zero(), den=Count("question_id", distinct=True))
         .values_list("lawyer__firm_id", "num", "den")
     )
-    routed_to_answerer = QuestionAssignment.objects.filter(
-        question_id=OuterRef("pk"),
-        status__in=LIVE_ASSIGNMENTS,
-        lawyer__firm_id=OuterRef("first_reply_lawyer__firm_id"),
-    )
-    answered = (
-        _due_questions(m)
-        .filter(first_reply_lawyer__firm_id__in=firm_ids)
-        .filter(~Exists(routed_to_answerer))
-        .order_by()
-        .values("first_reply_lawyer__firm_id")
-        .annotate(num=Count("pk", filter=Q(deadline_met=True)), den=Count("pk"))
-        .values_list("first_reply_lawyer__firm_id", "num", "den")
-    )
-    return routed.union(answered, all=True)
+    return answered.union(missed, all=True)
 
 
 def _rated(m: Month) -> QuerySet:

@@ -165,6 +165,13 @@ class Question(TimeStampedModel):
         indexes = [
             models.Index(fields=["district", "status", "reply_deadline"], name="consult_q_board"),
             models.Index(fields=["asker", "posted_at"], name="consult_q_asker"),
+            # The ranking: the questions due in a month, and those rated in it.
+            models.Index(fields=["district", "reply_deadline"], name="consult_q_due"),
+            models.Index(
+                fields=["district", "closed_at"],
+                condition=Q(rating__isnull=False),
+                name="consult_q_rated",
+            ),
             models.Index(
                 fields=["reminder1_due_at"],
                 condition=Q(reminder1_sent_at__isnull=True, first_replied_at__isnull=True),
