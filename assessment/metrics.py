@@ -38,7 +38,7 @@ from mediation.choices import DisputeCategory, Outcome
 from mediation.models import Case
 from pairing.models import Pairing
 from visits.choices import ServiceDayStatus, VisitKind, VisitStatus
-from visits.models import HouseholdReach, PlanMonth, ServiceDay, Visit
+from visits.models import PlanMonth, ServiceDay, Visit, VisitMonth
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -140,11 +140,13 @@ def _confirmed_visits(m: Month, firm_ids: list[int]) -> QuerySet:
 
 
 def _visits(m: Month, firm_ids: list[int]) -> QuerySet:
+    """The firms' confirmed visits of the month (the roll-up visits.VisitMonth) against
+    their plans' visits for the month."""
     done = (
-        _confirmed_visits(m, firm_ids)
+        VisitMonth.objects.filter(firm_id__in=firm_ids, month=m.first)
         .order_by()
         .values("firm_id")
-        .annotate(num=Count("pk"), den=_zero())
+        .annotate(num=Sum("visits"), den=_zero())
         .values_list("firm_id", "num", "den")
     )
     plan = (
@@ -163,14 +165,14 @@ def _visits(m: Month, firm_ids: list[int]) -> QuerySet:
 
 
 def _reached(m: Month, firm_ids: list[int]) -> QuerySet:
-    """The households the firms first visited (a confirmed visit) from January to the
-    end of the month, in the communities each firm is paired with at the end of the
-    month: rows of the roll-up visits.HouseholdReach, one per firm and household."""
+    """The firms' months from January to this one (the roll-up visits.VisitMonth, whose
+    ``households`` are the households first reached in the year that month) in the
+    communities each firm is paired with at the end of the month."""
     paired = Pairing.objects.filter(
         _paired_at_end(m), community_id=OuterRef("community_id"), firm_id=OuterRef("firm_id")
     )
-    return HouseholdReach.objects.filter(
-        Exists(paired), firm_id__in=firm_ids, year=m.first.year, first_date__lte=m.last
+    return VisitMonth.objects.filter(
+        Exists(paired), firm_id__in=firm_ids, month__gte=m.year_start, month__lte=m.first
     ).order_by()
 
 
@@ -180,7 +182,7 @@ def _coverage(m: Month, firm_ids: list[int]) -> QuerySet:
     reached = (
         _reached(m, firm_ids)
         .values("firm_id")
-        .annotate(num=Count("pk"), den=_zero())
+        .annotate(num=Sum("households"), den=_zero())
         .values_list("firm_id", "num", "den")
     )
     homes = (
@@ -352,7 +354,7 @@ def _coverage_evidence(m: Month, firm_ids: list[int]) -> Iterable[Evidence]:
         (firm_id, community_id): n
         for firm_id, community_id, n in _reached(m, firm_ids)
         .values("firm_id", "community_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("households"))
         .values_list("firm_id", "community_id", "n")
     }
     rows = (

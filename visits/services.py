@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -43,6 +44,7 @@ from visits.models import (
     ServiceDaySignup,
     Visit,
     VisitHousehold,
+    VisitMonth,
     VisitPhoto,
     VisitPlan,
 )
@@ -420,6 +422,7 @@ def confirm_visit(*, actor: Any, visit: Visit, now: datetime | None = None) -> V
         firm_id=visit.firm_id,
         year=visit.date.year,
         household_ids=visit.household_links.values_list("household_id", flat=True),
+        months=[(visit.community_id, month_start(visit.date))],
     )
     if visit.kind == VisitKind.PARTY_DAY:
         ServiceDay.objects.filter(
@@ -449,30 +452,61 @@ def dispute_visit(*, actor: Any, visit: Visit, reason: str, now: datetime | None
 # --- the households reached in a year (a roll-up of the confirmed visits) ------------------
 
 
-def refresh_reach(*, firm_id: int, year: int, household_ids: Iterable[int]) -> None:
-    """Bring the roll-up of these households of a firm's year up to date with the
-    confirmed visits: each household's first confirmed visit of the year, or no row."""
+def refresh_reach(
+    *,
+    firm_id: int,
+    year: int,
+    household_ids: Iterable[int],
+    months: Iterable[tuple[int, date]] = (),
+) -> None:
+    """Bring the roll-ups up to date with the firm's confirmed visits: for these
+    households of the year, each one's first confirmed visit (or no row), and the
+    firm's VisitMonth rows those first visits move between, with ``months`` (pairs of
+    community and first day of a month: the visit's own) recounted as well."""
     ids = list(household_ids)
-    if not ids:
-        return
-    stale = HouseholdReach.objects.filter(firm_id=firm_id, year=year, household_id__in=ids)
-    stale._raw_delete(stale.db)  # type: ignore[attr-defined]  # a roll-up: not audited
-    first = (
-        VisitHousehold.objects.filter(
-            visit__firm_id=firm_id,
-            visit__status=VisitStatus.CONFIRMED,
-            visit__date__gte=date(year, 1, 1),
-            visit__date__lte=date(year, 12, 31),
-            household_id__in=ids,
+    touched = set(months)
+    if ids:
+        stale = HouseholdReach.objects.filter(firm_id=firm_id, year=year, household_id__in=ids)
+        touched |= {(c, month_start(d)) for c, d in stale.values_list("community_id", "first_date")}
+        stale._raw_delete(stale.db)  # type: ignore[attr-defined]  # a roll-up: not audited
+        first = (
+            VisitHousehold.objects.filter(
+                visit__firm_id=firm_id,
+                visit__status=VisitStatus.CONFIRMED,
+                visit__date__gte=date(year, 1, 1),
+                visit__date__lte=date(year, 12, 31),
+                household_id__in=ids,
+            )
+            .values("household_id", "household__community_id")
+            .annotate(first=Min("visit__date"))
+            .values_list("household_id", "household__community_id", "first")
         )
-        .values("household_id", "household__community_id")
-        .annotate(first=Min("visit__date"))
-        .values_list("household_id", "household__community_id", "first")
-    )
-    HouseholdReach.objects.bulk_create(
-        HouseholdReach(firm_id=firm_id, year=year, household_id=h, community_id=c, first_date=d)
-        for h, c, d in first
-    )
+        reached = HouseholdReach.objects.bulk_create(
+            HouseholdReach(firm_id=firm_id, year=year, household_id=h, community_id=c, first_date=d)
+            for h, c, d in first
+        )
+        touched |= {(r.community_id, month_start(r.first_date)) for r in reached}
+    for community_id, month in sorted(touched):
+        within = {"date__gte": month, "date__lt": add_months(month, 1)}
+        VisitMonth.objects.update_or_create(
+            firm_id=firm_id,
+            community_id=community_id,
+            month=month,
+            defaults={
+                "visits": Visit.objects.filter(
+                    firm_id=firm_id,
+                    community_id=community_id,
+                    status=VisitStatus.CONFIRMED,
+                    **within,
+                ).count(),
+                "households": HouseholdReach.objects.filter(
+                    firm_id=firm_id,
+                    community_id=community_id,
+                    first_date__gte=month,
+                    first_date__lt=add_months(month, 1),
+                ).count(),
+            },
+        )
 
 
 _REBUILD = """
@@ -516,7 +550,47 @@ def rebuild_reach(*, district_id: int | None = None) -> int:
                 sql,
                 [year, VisitStatus.CONFIRMED, date(year, 1, 1), date(year, 12, 31), *districts],
             )
+    _rebuild_months(firms)
     return HouseholdReach.objects.filter(firm__in=firms).count()
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _rebuild_months(firms: Any) -> None:
+    """The VisitMonth rows of these firms from the visits and HouseholdReach: two
+    grouped queries, rows written in batches."""
+    old = VisitMonth.objects.filter(firm__in=firms)
+    old._raw_delete(old.db)  # type: ignore[attr-defined]
+    counts: dict[tuple[int, int, date], list[int]] = {}
+    visits = (
+        Visit.objects.filter(status=VisitStatus.CONFIRMED, firm__in=firms)
+        .annotate(month=TruncMonth("date"))
+        .values("firm_id", "community_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("firm_id", "community_id", "month", "n")
+        .order_by()
+    )
+    for firm_id, community_id, month, n in visits:
+        counts[(firm_id, community_id, _day(month))] = [n, 0]
+    reached = (
+        HouseholdReach.objects.filter(firm__in=firms)
+        .annotate(month=TruncMonth("first_date"))
+        .values("firm_id", "community_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("firm_id", "community_id", "month", "n")
+        .order_by()
+    )
+    for firm_id, community_id, month, n in reached:
+        counts.setdefault((firm_id, community_id, _day(month)), [0, 0])[1] = n
+    VisitMonth.objects.bulk_create(
+        (
+            VisitMonth(firm_id=f, community_id=c, month=m, visits=v, households=h)
+            for (f, c, m), (v, h) in counts.items()
+        ),
+        batch_size=5000,
+    )
 
 
 # --- service days ----------------------------------------------------------------------

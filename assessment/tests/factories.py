@@ -64,6 +64,7 @@ def visit(
         firm_id=firm.pk,
         year=day.year,
         household_ids=v.household_links.values_list("household_id", flat=True),
+        months=[(community.pk, day.replace(day=1))],
     )
     return v
 

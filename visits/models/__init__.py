@@ -2,7 +2,14 @@
 
 from visits.models.meetings import Meeting, MeetingAttachment
 from visits.models.plans import DistrictGoal, PlanMonth, VisitPlan
-from visits.models.records import Household, HouseholdReach, Visit, VisitHousehold, VisitPhoto
+from visits.models.records import (
+    Household,
+    HouseholdReach,
+    Visit,
+    VisitHousehold,
+    VisitMonth,
+    VisitPhoto,
+)
 from visits.models.reports import MonthlyReport, Notice
 from visits.models.service_days import ServiceDay, ServiceDayCheckin, ServiceDaySignup
 
@@ -20,6 +27,7 @@ __all__ = [
     "ServiceDaySignup",
     "Visit",
     "VisitHousehold",
+    "VisitMonth",
     "VisitPhoto",
     "VisitPlan",
 ]

@@ -166,6 +166,35 @@ class HouseholdReach(models.Model):
         return f"{self.firm_id} → {self.household_id} {self.year}: {self.first_date}"
 
 
+class VisitMonth(models.Model):
+    """A roll-up per firm, community and month: the confirmed visits of the month and
+    the households first reached in it (their first confirmed visit of the year by
+    the firm, HouseholdReach). Kept by confirm_visit, rebuilt by rebuild_reach; the
+    ranking reads a province's month from these rows instead of the visits."""
+
+    firm = models.ForeignKey(  # led by the unique constraint
+        LawFirm, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day
+    visits = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("律所社区月度走访汇总")
+        verbose_name_plural = _("律所社区月度走访汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "community", "month"], name="visits_month_once"
+            ),
+        ]
+        # The ranking's sums: every firm's month, every firm's months of a year.
+        indexes = [models.Index(fields=["month", "firm"], name="visits_month_firm")]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} {self.community_id} {self.month:%Y-%m}: {self.visits}"
+
+
 def photo_path(instance: VisitPhoto, filename: str) -> str:
     extension = "png" if filename.lower().endswith(".png") else "jpg"
     return f"visits/{instance.visit_id}/{instance.token}.{extension}"

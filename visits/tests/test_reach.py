@@ -1,12 +1,14 @@
-"""The roll-up of the households each firm reached in a year (HouseholdReach):
-kept by confirm_visit, equal to a rebuild from the visits, read by the ranking."""
+"""The roll-ups of the confirmed visits: the households each firm reached in a year
+(HouseholdReach) and each firm's visits and first-reached households per community
+and month (VisitMonth): kept by confirm_visit, equal to a rebuild from the visits,
+read by the ranking."""
 
 from datetime import date
 
 from django.db.models import Count
 
 from visits import services
-from visits.models import HouseholdReach, VisitHousehold
+from visits.models import HouseholdReach, Visit, VisitHousehold, VisitMonth
 from visits.tests.factories import record
 
 
@@ -14,6 +16,14 @@ def _rows() -> set[tuple[int, str, int, int, date]]:
     return set(
         (r.firm_id, str(r.household), r.community_id, r.year, r.first_date)
         for r in HouseholdReach.objects.select_related("household")
+    )
+
+
+def _months() -> set[tuple[int, int, date, int, int]]:
+    return set(
+        VisitMonth.objects.exclude(visits=0, households=0).values_list(
+            "firm_id", "community_id", "month", "visits", "households"
+        )
     )
 
 
@@ -38,15 +48,22 @@ def test_confirming_keeps_each_households_first_visit_of_the_year(paired):
     pending = record(w, confirm=False, date=date(2026, 1, 5), addresses="9-1-101\n3-2-301")
     services.dispute_visit(actor=w.community_staff_a1, visit=pending, reason="未见到律师")
     assert len(_rows()) == 3
+    assert _months() == {
+        (f, a1, date(2026, 2, 1), 1, 1),  # 5-1-102 first reached in February
+        (f, a1, date(2026, 3, 1), 1, 1),  # 3-2-301 (5-1-102 moved to February)
+        (f, a1, date(2026, 4, 1), 1, 1),  # 7-1-101
+    }
     # A visit of the year before is that year's, not this year's.
     record(w, date=date(2025, 12, 30), addresses="3-2-301", today=date(2026, 1, 3))
     assert (f, "3幢2单元301室", a1, 2025, date(2025, 12, 30)) in _rows()
     assert len(_rows()) == 4
     # The rebuild from the visits gives the same rows.
-    before = _rows()
+    before, months = _rows(), _months()
+    assert (f, a1, date(2025, 12, 1), 1, 1) in months and len(months) == 4
     assert services.rebuild_reach() == 4
-    assert _rows() == before
+    assert _rows() == before and _months() == months
     assert services.rebuild_reach(district_id=w.district.pk) == 4 and _rows() == before
+    assert _months() == months
 
 
 def test_the_roll_up_counts_what_count_distinct_over_the_visits_counts(paired):
@@ -69,10 +86,19 @@ def test_the_roll_up_counts_what_count_distinct_over_the_visits_counts(paired):
             firm=w.firm_f, year=2026, first_date__lte=last
         ).count() == distinct  # fmt: skip
     assert HouseholdReach.objects.filter(year=2026).count() == 4
+    # The month rows: the confirmed visits of each month, the households first reached.
+    for month in (date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)):
+        row = VisitMonth.objects.get(firm=w.firm_f, community=w.community_a1, month=month)
+        assert row.visits == Visit.objects.filter(
+            firm=w.firm_f, status="confirmed", date__year=2026, date__month=month.month
+        ).count()  # fmt: skip
+    assert list(
+        VisitMonth.objects.order_by("month").values_list("month", "visits", "households")
+    ) == [(date(2026, 1, 1), 1, 3), (date(2026, 2, 1), 1, 1), (date(2026, 3, 1), 1, 0)]
 
 
 def test_rebuild_of_one_district_leaves_the_others(paired):
     w = paired
     record(w, date=date(2026, 3, 10), addresses="3-2-301")
     assert services.rebuild_reach(district_id=w.district.pk + 1000) == 0
-    assert HouseholdReach.objects.count() == 1
+    assert HouseholdReach.objects.count() == 1 and VisitMonth.objects.count() == 1
