@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -25,9 +25,8 @@ from pairing.models import Pairing
 from points.choices import EntryKind
 from points.models import LedgerEntry
 from regions.models import Community, District, Street
-from visits.choices import VisitStatus
 from visits.coverage import community_coverage, roll_up
-from visits.models import PlanMonth, Visit
+from visits.models import PlanMonth, VisitMonth
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
 
@@ -103,14 +102,13 @@ def coverage(scope: Scope, year: int, today: date) -> dict[str, Any]:
 
 
 def visits(scope: Scope, year: int) -> dict[str, Any]:
-    done = (
-        Visit.objects.filter(
+    done = (  # the roll-up of the confirmed visits (visits.VisitMonth), not the visits
+        VisitMonth.objects.filter(
             scope.where("community__street__district", "community__street", "firm")
         )
-        .filter(status=VisitStatus.CONFIRMED, date__year=year)
-        .annotate(m=TruncMonth("date"))
-        .values("m")
-        .annotate(n=Count("pk"))
+        .filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
+        .values(m=F("month"))
+        .annotate(n=Sum("visits"))
         .order_by("m")
     )
     plan = (

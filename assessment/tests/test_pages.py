@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import services
+from assessment import dashboards, services
 from assessment.models import (
     Appeal,
     Commendation,
@@ -201,3 +201,18 @@ def test_workspace_panels(ranking, world, client_for):
     ):
         page = client_for(user).get(reverse("workspace"))
         assert page.status_code == 200 and text in page.content.decode()
+
+
+def test_dashboard_visits_chart_counts_the_confirmed_visits_by_month(march):
+    """The chart reads the roll-up (visits.VisitMonth): February 1 of F; March 3 of F
+    (one submitted, not counted) and 3 of G; a street and a firm see their own."""
+    w = march.world
+
+    def confirmed(scope: dashboards.Scope) -> list[float]:
+        chart = dashboards.visits(scope, 2026)
+        return next(s["data"] for s in chart["series"] if s["name"] == "已确认走访（次）")
+
+    assert confirmed(dashboards.Scope(w.district))[:4] == [0.0, 1.0, 6.0, 0.0]
+    assert confirmed(dashboards.Scope(w.district, street=w.street_a))[:3] == [0.0, 1.0, 3.0]
+    assert confirmed(dashboards.Scope(w.district, firm=w.firm_g))[:3] == [0.0, 0.0, 3.0]
+    assert sum(confirmed(dashboards.Scope(w.other_district))) == 0
