@@ -1,8 +1,8 @@
 """Household coverage: households visited at least once in the plan year (confirmed
 visits, each household once) against the community's households and its plan.
 
-Counting is done by the database (COUNT DISTINCT, grouped); Python only adds up the
-per-community rows into streets and the district.
+Counting is done by the database (COUNT DISTINCT over the roll-up HouseholdReach,
+grouped); Python only adds up the per-community rows into streets and the district.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from visits.choices import VisitStatus
-from visits.models import PlanMonth, VisitHousehold
+from visits.models import HouseholdReach, PlanMonth
 
 
 def percent(part: int, whole: int) -> float:
@@ -76,15 +75,13 @@ def community_coverage(
     """One row per community of ``communities`` (a queryset), in four queries."""
     today = today or timezone.localdate()
     ids = communities.values("pk")
+    # Households reached by any firm's confirmed visits: read from the roll-up of each
+    # firm's first visit of the year to each household (HouseholdReach), counted once.
     visited = dict(
-        VisitHousehold.objects.filter(
-            visit__status=VisitStatus.CONFIRMED,
-            visit__date__year=year,
-            visit__community__in=ids,
-        )
-        .values("visit__community_id")
+        HouseholdReach.objects.filter(year=year, community__in=ids)
+        .values("community_id")
         .annotate(n=Count("household_id", distinct=True))
-        .values_list("visit__community_id", "n")
+        .values_list("community_id", "n")
     )
     months = PlanMonth.objects.filter(
         plan__is_current=True, plan__year=year, plan__community__in=ids

@@ -143,7 +143,9 @@ class HouseholdReach(models.Model):
         LawFirm, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(  # led by visits_reach_community
+        Community, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     year = models.PositiveSmallIntegerField()
     first_date = models.DateField()
 
@@ -156,10 +158,12 @@ class HouseholdReach(models.Model):
             ),
         ]
         indexes = [
-            # The ranking's count: a firm's households reached by a date, per community.
+            # A firm's households reached by a date, per community.
             models.Index(
                 fields=["firm", "year", "first_date", "community"], name="visits_reach_firm_year"
             ),
+            # Coverage: the households of a community reached in a year, by any firm.
+            models.Index(fields=["community", "year", "household"], name="visits_reach_community"),
         ]
 
     def __str__(self) -> str:
