@@ -23,7 +23,7 @@ from mediation.choices import Outcome
 from mediation.models import Case
 from pairing.models import Pairing
 from points.choices import EntryKind
-from points.models import LedgerEntry
+from points.models import LedgerMonth
 from regions.models import Community, District, Street
 from visits.coverage import community_coverage, roll_up
 from visits.models import PlanMonth, VisitMonth
@@ -182,16 +182,12 @@ def mediation(scope: Scope, year: int) -> dict[str, Any]:
 
 
 def points(scope: Scope, year: int) -> dict[str, Any]:
-    entries = LedgerEntry.objects.filter(occurred_at__year=year).filter(
-        scope.where(
-            "account__district",
-            "account__user__resident_profile__community__street",
-            "coupon__firm",
-        )
-    )
+    """Points earned and redeemed by month, from the ledger's roll-up (points.LedgerMonth:
+    a street's are its residents' when the entries were written)."""
     rows = _monthly(
-        entries.annotate(m=TruncMonth("occurred_at"))
-        .values("m")
+        LedgerMonth.objects.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
+        .filter(scope.where("district_id", "street_id", "firm_id"))
+        .values(m=F("month"))
         .annotate(
             earned=Sum("amount", filter=Q(kind=EntryKind.EARN)),
             redeemed=Sum("amount", filter=Q(kind=EntryKind.REDEEM)),

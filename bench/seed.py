@@ -83,7 +83,7 @@ from points.models import (
     PointsAccount,
     PointsPolicy,
 )
-from points.services import CODE_ALPHABET, CODE_LENGTH
+from points.services import CODE_ALPHABET, CODE_LENGTH, rebuild_ledger_months
 from regions.models import (
     Community,
     District,
@@ -1690,6 +1690,12 @@ class Seeder:
         rebuild_reach()
         self.timings["households reached (roll-up)"] = time.monotonic() - started
 
+    def ledger_months(self) -> None:
+        """The ledger's roll-up by month (points.services)."""
+        started = time.monotonic()
+        rebuild_ledger_months()
+        self.timings["points by month (roll-up)"] = time.monotonic() - started
+
     def counters(self) -> None:
         rows = sorted(self.case_counters.items())
         self.out.write(
@@ -1876,7 +1882,14 @@ class Seeder:
         with built_after_loading(BIG_TABLES, self.timings):
             for step in loads:
                 step()
-        for step in (self.balances, self.ratings, self.reach, self.reset_sequences, self.ranking):
+        for step in (
+            self.balances,
+            self.ratings,
+            self.reach,
+            self.ledger_months,
+            self.reset_sequences,
+            self.ranking,
+        ):
             step()
         if connection.vendor == "postgresql":
             # Statistics of what the last steps wrote (the rankings' metric rows were

@@ -374,3 +374,36 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class LedgerMonth(models.Model):
+    """A roll-up of the ledger: the points and entries per district, the resident's
+    street when the entry was written, the firm of the coupon, month and kind — the
+    sums the dashboards chart. Kept by points.services (every entry is written by
+    ``_append``), rebuilt by ``rebuild_ledger_months``. Plain ids, 0 for "none" (no
+    street, no coupon), so that one unique key matches every row of a group."""
+
+    district_id = models.BigIntegerField()
+    street_id = models.BigIntegerField(default=0)
+    firm_id = models.BigIntegerField(default=0)
+    month = models.DateField()  # the first day, local time
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    amount = models.BigIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("积分月度汇总")
+        verbose_name_plural = _("积分月度汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_id", "month", "kind", "street_id", "firm_id"],
+                name="points_month_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["street_id", "month"], name="points_month_street"),
+            models.Index(fields=["firm_id", "month"], name="points_month_firm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.month:%Y-%m} {self.kind}: {self.amount}"

@@ -17,6 +17,8 @@ from assessment.models import (
     SubsidyPeriod,
 )
 from assessment.tests.conftest import MARCH
+from points import services as points_services
+from points.tests.conftest import fund, make_offer
 
 
 @pytest.fixture
@@ -216,3 +218,23 @@ def test_dashboard_visits_chart_counts_the_confirmed_visits_by_month(march):
     assert confirmed(dashboards.Scope(w.district, street=w.street_a))[:3] == [0.0, 1.0, 3.0]
     assert confirmed(dashboards.Scope(w.district, firm=w.firm_g))[:3] == [0.0, 0.0, 3.0]
     assert sum(confirmed(dashboards.Scope(w.other_district))) == 0
+
+
+def test_dashboard_points_chart_reads_the_ledger_roll_up(world):  # type: ignore[no-untyped-def]
+    offer = make_offer(world.firm_f)
+    fund(world, world.resident, 100)
+    points_services.redeem(user=world.resident, offer=offer, key="r1")
+    month = timezone.localdate().month - 1
+    year = timezone.localdate().year
+
+    def series(scope: dashboards.Scope) -> dict[str, list[float]]:
+        return {s["name"]: s["data"] for s in dashboards.points(scope, year)["series"]}
+
+    district = series(dashboards.Scope(world.district))
+    assert district["兑换积分"][month] == 60.0
+    assert series(dashboards.Scope(world.district, street=world.street_a))["兑换积分"][month] == 60
+    assert sum(series(dashboards.Scope(world.district, street=world.street_b))["兑换积分"]) == 0
+    assert series(dashboards.Scope(world.district, firm=world.firm_f)) == {
+        "在本所兑换的积分": [60.0 if i == month else 0.0 for i in range(12)]
+    }
+    assert sum(series(dashboards.Scope(world.other_district))["兑换积分"]) == 0
