@@ -233,7 +233,7 @@ def build_plan(scale: str, seed: int) -> dict[str, Any]:
 def undo_writes(plan: dict[str, Any], started: datetime) -> dict[str, int]:
     """Delete the questions the run asked (and what hangs on them: assignments,
     replies, notices, knowledge entries, points), count the lawyers' ratings again, and
-    submit again the visits the run confirmed."""
+    submit again the visits the run confirmed (their roll-ups recounted)."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
 
@@ -242,8 +242,9 @@ def undo_writes(plan: dict[str, Any], started: datetime) -> dict[str, int]:
     from points import services as points_services
     from points.choices import EntryKind
     from points.models import LedgerEntry
+    from visits import services as visit_services
     from visits.choices import VisitStatus
-    from visits.models import Visit
+    from visits.models import Visit, VisitHousehold
 
     askers = [r["user_id"] for r in plan["residents"]]
     with transaction.atomic():
@@ -272,9 +273,20 @@ def undo_writes(plan: dict[str, Any], started: datetime) -> dict[str, int]:
         if lawyers:
             services.recount_ratings(sorted(lawyers))
         visit_ids = [v for s in plan["community_staff"] for v in s["visits"]]
-        visits = Visit.objects.filter(
+        confirmed = Visit.objects.filter(
             pk__in=visit_ids, status=VisitStatus.CONFIRMED, reviewed_at__gte=started
-        ).update(status=VisitStatus.SUBMITTED, reviewed_by=None, reviewed_at=None)
+        )
+        undone = list(confirmed.values_list("pk", "firm_id", "community_id", "date"))
+        visits = confirmed.update(status=VisitStatus.SUBMITTED, reviewed_by=None, reviewed_at=None)
+        for pk, firm_id, community_id, day in undone:  # the roll-ups, as confirming kept them
+            visit_services.refresh_reach(
+                firm_id=firm_id,
+                year=day.year,
+                household_ids=VisitHousehold.objects.filter(visit_id=pk).values_list(
+                    "household_id", flat=True
+                ),
+                months=[(community_id, day.replace(day=1))],
+            )
     return {"questions": len(ids), "rows": deleted, "points": points, "visits": visits}
 
 
