@@ -487,26 +487,26 @@ def refresh_reach(
         )
         touched |= {(r.community_id, month_start(r.first_date)) for r in reached}
     for community_id, month in sorted(touched):
-        within = {"date__gte": month, "date__lt": add_months(month, 1)}
-        VisitMonth.objects.update_or_create(
+        key: dict[str, Any] = {"firm_id": firm_id, "community_id": community_id, "month": month}
+        visits = Visit.objects.filter(
             firm_id=firm_id,
             community_id=community_id,
-            month=month,
-            defaults={
-                "visits": Visit.objects.filter(
-                    firm_id=firm_id,
-                    community_id=community_id,
-                    status=VisitStatus.CONFIRMED,
-                    **within,
-                ).count(),
-                "households": HouseholdReach.objects.filter(
-                    firm_id=firm_id,
-                    community_id=community_id,
-                    first_date__gte=month,
-                    first_date__lt=add_months(month, 1),
-                ).count(),
-            },
-        )
+            status=VisitStatus.CONFIRMED,
+            date__gte=month,
+            date__lt=add_months(month, 1),
+        ).count()
+        households = HouseholdReach.objects.filter(
+            firm_id=firm_id,
+            community_id=community_id,
+            first_date__gte=month,
+            first_date__lt=add_months(month, 1),
+        ).count()
+        if visits or households:
+            VisitMonth.objects.update_or_create(
+                **key, defaults={"visits": visits, "households": households}
+            )
+        else:  # no row for an empty month, as a rebuild leaves it
+            VisitMonth.objects.filter(**key).delete()
 
 
 _REBUILD = """

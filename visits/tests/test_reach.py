@@ -21,9 +21,7 @@ def _rows() -> set[tuple[int, str, int, int, date]]:
 
 def _months() -> set[tuple[int, int, date, int, int]]:
     return set(
-        VisitMonth.objects.exclude(visits=0, households=0).values_list(
-            "firm_id", "community_id", "month", "visits", "households"
-        )
+        VisitMonth.objects.values_list("firm_id", "community_id", "month", "visits", "households")
     )
 
 
@@ -95,6 +93,21 @@ def test_the_roll_up_counts_what_count_distinct_over_the_visits_counts(paired):
     assert list(
         VisitMonth.objects.order_by("month").values_list("month", "visits", "households")
     ) == [(date(2026, 1, 1), 1, 3), (date(2026, 2, 1), 1, 1), (date(2026, 3, 1), 1, 0)]
+
+
+def test_a_month_left_empty_has_no_row(paired):
+    """A confirmation undone (as make load does, then recounting) leaves no row of 0."""
+    w = paired
+    visit = record(w, date=date(2026, 3, 10), addresses="3-2-301")
+    assert VisitMonth.objects.count() == 1
+    Visit.objects.filter(pk=visit.pk).update(status="submitted")
+    services.refresh_reach(
+        firm_id=w.firm_f.pk,
+        year=2026,
+        household_ids=visit.household_links.values_list("household_id", flat=True),
+        months=[(w.community_a1.pk, date(2026, 3, 1))],
+    )
+    assert not VisitMonth.objects.exists() and not HouseholdReach.objects.exists()
 
 
 def test_rebuild_of_one_district_leaves_the_others(paired):
