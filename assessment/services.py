@@ -42,7 +42,7 @@ from assessment.models import (
 )
 from core.audit import record
 from core.models import OperationLog
-from core.services import save_instance
+from core.services import delete_rows, save_instance
 from firms.models import LawFirm, Lawyer
 from regions.models import District
 
@@ -190,12 +190,12 @@ def _write_totals(rows: list[tuple[int, Decimal, int]], now: datetime) -> None:
             )
 
 
-def _delete_rows(qs: Any) -> None:
-    """Delete with one DELETE statement, for rows nothing else refers to once their
-    dependants are gone (the caller deletes those first) and that the audit log does
-    not record: delete() would load every row first, because the audit log listens to
-    every model's post_delete."""
-    qs._raw_delete(qs.db)
+def _metric_rows(rankings: Iterable[RankingMonth]) -> Any:
+    """The metric rows of these months, by their scores' keys (so that delete_rows
+    does not join the table to itself)."""
+    return MetricScore.objects.filter(
+        score_id__in=MonthlyScore.objects.filter(ranking__in=rankings).values("pk")
+    )
 
 
 def _evidence_rows(ranking: RankingMonth, rows: Iterable[MetricScore]) -> list[MetricEvidence]:
@@ -345,20 +345,15 @@ def compute_months(
     # INSERT statement, rather than an UPDATE per changed value), keeping what the bureau
     # set on appeal. A draft's evidence is read from the records when looked at
     # (evidence_of) and written down at publication; rows of an older draft go.
-    # Rows are picked by key through IN (subquery): a filter across the relations would
-    # make the DELETE join the table to itself, which PostgreSQL may run as a nested
-    # loop over both (seconds per statement once the tables hold a year of rows).
-    current = MetricScore.objects.filter(
-        score_id__in=MonthlyScore.objects.filter(ranking__in=in_order).values("pk")
-    )
+    current = _metric_rows(in_order)
     appealed = {
         (score_id, metric): (adjusted, value, note)
         for score_id, metric, adjusted, value, note in current.values_list(
             "score_id", "metric", "adjusted", "value", "adjust_note"
         )
     }
-    _delete_rows(MetricEvidence.objects.filter(metric_score_id__in=current.values("pk")))
-    _delete_rows(current)
+    delete_rows(MetricEvidence.objects.filter(metric_score_id__in=current.values("pk")))
+    delete_rows(current)
     rows = []
     for firm_id, per_metric in numbers.items():
         weights = of_firm[firm_id].weights
@@ -536,10 +531,8 @@ def publish_month(
     locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     MonthlyScore.objects.filter(ranking=locked).update(status=ScoreStatus.PUBLISHED, updated_at=now)
     # The records behind every number, written down: a published month keeps them.
-    rows = MetricScore.objects.filter(
-        score_id__in=MonthlyScore.objects.filter(ranking=locked).values("pk")
-    )
-    _delete_rows(MetricEvidence.objects.filter(metric_score_id__in=rows.values("pk")))  # see above
+    rows = _metric_rows([locked])
+    delete_rows(MetricEvidence.objects.filter(metric_score_id__in=rows.values("pk")))
     if evidence:
         MetricEvidence.objects.bulk_create(_evidence_rows(locked, rows.select_related("score")))
     bulletin = Bulletin.objects.create(**bulletins.bulletin_values(locked, now))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from core import audit
 from core.scope import get_principal
-from core.services import save_instance
+from core.services import delete_rows, save_instance
 from points.choices import Action, CouponStatus, EntryKind, OfferStatus
 from points.models import (
     DEFAULT_EXPIRY_YEARS,
@@ -121,11 +121,7 @@ def _count(entry: LedgerEntry, account: PointsAccount) -> None:
         .values_list("community__street_id", flat=True)
         .first()
     )
-    firm = (
-        Coupon.objects.filter(pk=entry.coupon_id).values_list("firm_id", flat=True).first()
-        if entry.coupon_id
-        else None
-    )
+    firm = entry.coupon.firm_id if entry.coupon is not None else 0  # the coupon passed in
     month = timezone.localdate(entry.occurred_at).replace(day=1)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -133,7 +129,7 @@ def _count(entry: LedgerEntry, account: PointsAccount) -> None:
             [
                 account.district_id,
                 street or 0,
-                firm or 0,
+                firm,
                 connection.ops.adapt_datefield_value(month),
                 entry.kind,
                 entry.amount,
@@ -151,7 +147,7 @@ def rebuild_ledger_months(*, district_id: int | None = None) -> int:
         old = old.filter(district_id=district_id)
         entries = entries.filter(account__district_id=district_id)
     with transaction.atomic():
-        old._raw_delete(old.db)  # type: ignore[attr-defined]  # a roll-up: not audited
+        delete_rows(old)
         groups = (
             entries.annotate(
                 m=TruncMonth("occurred_at"),

@@ -22,7 +22,7 @@ from PIL import Image
 
 from accounts.roles import Role
 from core.scope import get_principal
-from core.services import save_instance
+from core.services import delete_rows, save_instance
 from firms.models import LawFirm, Lawyer
 from pairing.models import Pairing
 from points.services import earn
@@ -468,7 +468,7 @@ def refresh_reach(
     if ids:
         stale = HouseholdReach.objects.filter(firm_id=firm_id, year=year, household_id__in=ids)
         touched |= {(c, month_start(d)) for c, d in stale.values_list("community_id", "first_date")}
-        stale._raw_delete(stale.db)  # type: ignore[attr-defined]  # a roll-up: not audited
+        delete_rows(stale)
         first = (
             VisitHousehold.objects.filter(
                 visit__firm_id=firm_id,
@@ -523,19 +523,18 @@ GROUP BY v.firm_id, vh.household_id, h.community_id
 
 @transaction.atomic
 def rebuild_reach(*, district_id: int | None = None) -> int:
-    """Rebuild the roll-up from every confirmed visit (of one district's firms): one
-    INSERT … SELECT per year; for loaded data and as a check. Returns the rows."""
+    """Rebuild both roll-ups (HouseholdReach, VisitMonth) from every confirmed visit
+    (of one district's firms): one INSERT … SELECT per year; for loaded data and as a
+    check. Returns the HouseholdReach rows."""
     firms = (
         LawFirm.objects.all()
         if district_id is None
         else LawFirm.objects.filter(district_id=district_id)
     )
-    old = HouseholdReach.objects.filter(firm__in=firms)
-    old._raw_delete(old.db)  # type: ignore[attr-defined]
+    delete_rows(HouseholdReach.objects.filter(firm__in=firms))
     visits = Visit.objects.filter(status=VisitStatus.CONFIRMED, firm__in=firms)
     days = visits.aggregate(first=Min("date"), last=Max("date"))
-    if days["first"] is None:
-        return 0
+    years = range(days["first"].year, days["last"].year + 1) if days["first"] else range(0)
     districts = (1, 2**62) if district_id is None else (district_id, district_id)
     sql = _REBUILD.format(
         reach=HouseholdReach._meta.db_table,
@@ -545,7 +544,7 @@ def rebuild_reach(*, district_id: int | None = None) -> int:
         firm=LawFirm._meta.db_table,
     )
     with connection.cursor() as cursor:
-        for year in range(days["first"].year, days["last"].year + 1):
+        for year in years:
             cursor.execute(
                 sql,
                 [year, VisitStatus.CONFIRMED, date(year, 1, 1), date(year, 12, 31), *districts],
@@ -561,8 +560,7 @@ def _day(value: date | datetime) -> date:
 def _rebuild_months(firms: Any) -> None:
     """The VisitMonth rows of these firms from the visits and HouseholdReach: two
     grouped queries, rows written in batches."""
-    old = VisitMonth.objects.filter(firm__in=firms)
-    old._raw_delete(old.db)  # type: ignore[attr-defined]
+    delete_rows(VisitMonth.objects.filter(firm__in=firms))
     counts: dict[tuple[int, int, date], list[int]] = {}
     visits = (
         Visit.objects.filter(status=VisitStatus.CONFIRMED, firm__in=firms)

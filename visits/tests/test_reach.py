@@ -110,6 +110,15 @@ def test_a_month_left_empty_has_no_row(paired):
     assert not VisitMonth.objects.exists() and not HouseholdReach.objects.exists()
 
 
+def test_rebuild_without_confirmed_visits_empties_both_roll_ups(paired):
+    w = paired
+    visit = record(w, date=date(2026, 3, 10), addresses="3-2-301")
+    Visit.objects.filter(pk=visit.pk).update(status="submitted")  # not through a service
+    assert VisitMonth.objects.count() == 1
+    assert services.rebuild_reach(district_id=w.district.pk) == 0
+    assert not VisitMonth.objects.exists() and not HouseholdReach.objects.exists()
+
+
 def test_rebuild_of_one_district_leaves_the_others(paired):
     w = paired
     record(w, date=date(2026, 3, 10), addresses="3-2-301")
