@@ -42,11 +42,16 @@ from assessment.models import (
 )
 from core.audit import record
 from core.models import OperationLog
-from core.services import delete_rows, save_instance
+from core.services import delete_rows, insert_rows, save_instance
 from firms.models import LawFirm, Lawyer
 from regions.models import District
 
 MIN_REASON = 5
+# The columns compute_months writes a metric row with (core.services.insert_rows).
+METRIC_FIELDS = (
+    "score_id", "metric", "weight", "numerator", "denominator", "raw_value", "value",
+    "adjusted", "adjust_note",
+)  # fmt: skip
 DEFAULT_MEDIATION_RATES = {
     Difficulty.SIMPLE: Decimal("300.00"),
     Difficulty.ORDINARY: Decimal("500.00"),
@@ -355,30 +360,19 @@ def compute_months(
     delete_rows(MetricEvidence.objects.filter(metric_score_id__in=current.values("pk")))
     delete_rows(current)
     rows = []
+    values: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     for firm_id, per_metric in numbers.items():
         weights = of_firm[firm_id].weights
+        score_id = score_ids[firm_id]
         for metric, (num, den) in per_metric.items():
             if metric not in weights:
                 continue  # measured for another district's ranking
             raw = metrics.value_of(metric, num, den, m)
-            adjusted, value, note = appealed.get((score_ids[firm_id], metric), (False, None, ""))
-            rows.append(
-                MetricScore(
-                    score_id=score_ids[firm_id],
-                    metric=metric,
-                    weight=weights[metric],
-                    numerator=num,
-                    denominator=den,
-                    raw_value=raw,
-                    value=value if adjusted else raw,
-                    adjusted=adjusted,
-                    adjust_note=note,
-                )
-            )
-    MetricScore.objects.bulk_create(rows, batch_size=5000)
-    values: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
-    for row in rows:
-        values[row.score_id][row.metric] = row.value
+            adjusted, value, note = appealed.get((score_id, metric), (False, None, ""))
+            value = value if adjusted else raw
+            rows.append((score_id, metric, weights[metric], num, den, raw, value, adjusted, note))
+            values[score_id][metric] = value
+    insert_rows(MetricScore, METRIC_FIELDS, rows)
     _rerank(in_order, now, values)
     ranked = Counter(firms.values())
     for r in in_order:

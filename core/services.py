@@ -3,10 +3,11 @@ API, admin and imports. Domain state changes have their own services per app."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 
 M = TypeVar("M", bound=models.Model)
 
@@ -48,3 +49,43 @@ def delete_rows(qs: models.QuerySet[Any]) -> None:
     columns (a key IN a subquery): a filter across relations makes the DELETE join the
     table to itself, which PostgreSQL may run as a nested loop over both."""
     qs._raw_delete(qs.db)  # type: ignore[attr-defined]
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert derived rows (ranking numbers, roll-ups) given as tuples of the named
+    fields' values, in the form the database takes them (int, str, Decimal, bool,
+    date, None); the other fields take their defaults. On PostgreSQL one
+    ``INSERT … SELECT FROM unnest(arrays)`` per 50,000 rows: bulk_create spends more
+    time preparing each value in Python than the database spends writing the rows.
+    Like bulk_create, no signals are sent. Returns the number of rows."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    meta = model._meta
+    by_name = {name: f for f in meta.concrete_fields for name in (f.name, f.attname)}
+    given = [by_name[name] for name in fields]
+    rest = [f for f in meta.concrete_fields if f not in given and not f.primary_key]
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        names = [f.attname for f in given]
+        model._default_manager.bulk_create(
+            [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=2000
+        )
+        return len(rows)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in [*given, *rest])
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
+    defaults = "".join(f", %s::{f.db_type(connection)}" for f in rest)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (names from the model)
+        f"SELECT *{defaults} FROM unnest({arrays})"
+    )
+    fixed = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 50_000):
+            chunk = rows[i : i + 50_000]
+            columns_of = [list(column) for column in zip(*chunk, strict=True)]
+            cursor.execute(sql, [*fixed, *columns_of])
+    return len(rows)

@@ -11,6 +11,7 @@ from assessment import jobs, services
 from assessment.models import MetricEvidence, MetricScore, MonthlyScore, RankingConfig, RankingMonth
 from assessment.tests import factories as make
 from assessment.tests.conftest import APRIL_1, MARCH
+from core.services import insert_rows
 from core.testing import make_lawyer
 from firms.models import LawFirm
 
@@ -73,6 +74,20 @@ def test_ranking_computed_by_hand_equals_the_platform(march):
         }
         assert got == EXPECTED[firm]
     assert ranking.appeal_deadline == date(2026, 4, 6)  # 5 days by default
+
+
+def test_metric_rows_are_inserted_as_given_with_the_other_fields_defaulted(march):
+    w = march.world
+    ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
+    score = _scores(ranking, w)["F"]
+    MetricScore.objects.filter(score=score).delete()
+    fields = ("score_id", "metric", "weight", "numerator", "denominator", "raw_value", "value")
+    rows = [(score.pk, "visits", 25, D("1.25"), D(3), None, None)]
+    assert insert_rows(MetricScore, fields, []) == 0
+    assert insert_rows(MetricScore, fields, rows) == 1
+    row = MetricScore.objects.get(score=score)
+    assert (row.metric, row.weight, row.numerator, row.denominator) == ("visits", 25, D("1.25"), 3)
+    assert (row.raw_value, row.value, row.adjusted, row.adjust_note) == (None, None, False, "")
 
 
 def test_every_metric_drills_down_to_records_that_add_up(march):
