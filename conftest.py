@@ -8,6 +8,11 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     """A fast password hasher (tests only) and SMS kept in memory."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+    # Nothing cached by an earlier test (role bindings are cached by user id, and an
+    # id may come back after a rollback).
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

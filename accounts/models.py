@@ -75,6 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin, AuditedModel):
     totp_secret = models.CharField(_("动态口令密钥"), max_length=200, blank=True)
     # The last time step a TOTP code was accepted for: a code works once.
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Counts changes to the user's role bindings: part of the key their cache is kept
+    # under (core.scope.bump_scope), so a change is seen by the next request.
+    scope_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -82,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin, AuditedModel):
     REQUIRED_FIELDS = []
     audit_masked_fields = ("phone",)
     audit_secret_fields = ("password", "totp_secret")
-    audit_ignored_fields = ("last_login", "totp_last_step")
+    audit_ignored_fields = ("last_login", "totp_last_step", "scope_stamp")
     audit_role_fields = ("is_superuser", "is_staff", "is_security_auditor")
 
     class Meta:
@@ -99,10 +102,6 @@ class User(AbstractBaseUser, PermissionsMixin, AuditedModel):
 
     def __str__(self) -> str:
         return self.name or mask_phone(self.phone)
-
-    def clean(self) -> None:
-        super().clean()
-        self.phone = normalize_phone(self.phone)
 
     @property
     def masked_phone(self) -> str:
@@ -127,6 +126,14 @@ class User(AbstractBaseUser, PermissionsMixin, AuditedModel):
             fields = kwargs.get("update_fields")
             if fields is not None and "is_active" in fields:
                 kwargs["update_fields"] = {*fields, "reactivated_at"}
+        # scope_stamp only ever goes up in the database (core.scope.bump_scope): a user
+        # object loaded before a role change must not write its old count back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "scope_stamp"
+            ]
         super().save(*args, **kwargs)
 
     @property

@@ -264,6 +264,10 @@ LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 30 * 60, 
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 30 * 60, minimum=60)
 # Sessions end after this long without a request, and this long after signing in.
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# How long a user's role bindings stay in the cache (core.scope): a role granted or
+# taken away is seen at once; renaming or moving a community, street or firm is seen
+# in the labels and the district of the bindings within this time.
+SCOPE_CACHE_SECONDS = env_int("SCOPE_CACHE_SECONDS", 300, minimum=0)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300)
 # Staff, mediator and admin accounts pass a second factor (SMS code, or an authenticator
 # app's TOTP code) after the password; the time allowed for that second step.

@@ -10,11 +10,16 @@ one place per model and a row outside it answers 404.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import models
+from django.db.models import signals
 
 
 @dataclass(frozen=True)
@@ -58,32 +63,128 @@ class Principal:
 
 
 Provider = Callable[[Any], Iterable[RoleBinding]]
-_providers: list[Provider] = []
+# Which users' bindings a changed row may change (the row's user, and the user it had
+# when loaded ...).
+Holders = Callable[[Any], Iterable[int | None]]
 
 
-def register_provider(provider: Provider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+@dataclass(frozen=True)
+class _Registered:
+    provider: Provider
+    cached: bool
+
+
+_providers: list[_Registered] = []
+logger = logging.getLogger(__name__)
+CACHE_PREFIX = "scope"
+
+
+def register_provider(
+    provider: Provider, *, watch: dict[type[models.Model], Holders] | None = None
+) -> None:
+    """Add a source of role bindings. With ``watch`` (the models its bindings are
+    read from, and for a row of each the users whose bindings it holds), the
+    bindings are cached across requests, and any save or delete of a watched row
+    makes its users' cached bindings stale (bump_scope); without, they are read on
+    every request (a provider that reads only the user row)."""
+    if any(r.provider is provider for r in _providers):
+        return
+    _providers.append(_Registered(provider, cached=watch is not None))
+    for model, holders in (watch or {}).items():
+        _watch(model, holders)
+
+
+def holder_ids(row: Any) -> list[int | None]:
+    """The users a binding row with a ``user`` belongs to: its user now, and the
+    user it had when loaded (core.models.AuditedModel keeps the loaded values)."""
+    loaded = getattr(row, "_loaded_values", None) or {}
+    return [row.user_id, loaded.get("user_id")]
+
+
+def _watch(model: type[models.Model], holders: Holders) -> None:
+    def changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+        bump_scope(*holders(instance))
+
+    # Before the write (the holders as loaded, the rows they are found through still
+    # there) and after it (a request that read the counter between the two writes,
+    # outside a transaction, cached what it read under a counter that is gone now).
+    uid = f"scope_{model._meta.label}"
+    for signal in (signals.pre_save, signals.post_save, signals.pre_delete, signals.post_delete):
+        signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def bump_scope(*user_ids: int | None) -> None:
+    """These users' cached bindings are stale: the next request reads them again.
+    A counter on the user row (loaded with the user on every request) is part of the
+    cache key, so a cache shared by several processes, or one of each, is never read
+    stale."""
+    ids = {pk for pk in user_ids if pk}
+    if ids:
+        get_user_model()._default_manager.filter(pk__in=ids).update(
+            scope_stamp=models.F("scope_stamp") + 1
+        )
+
+
+def _cache_key(user: Any) -> str | None:
+    stamp = getattr(user, "scope_stamp", None)
+    if stamp is None or user.pk is None:
+        return None
+    joined = getattr(user, "date_joined", None)
+    born = f"{joined.timestamp():.6f}" if joined is not None else ""
+    return f"{CACHE_PREFIX}:{user.pk}:{stamp}:{born}"
+
+
+def _cached_bindings(user: Any) -> list[list[RoleBinding]]:
+    """The bindings of the cached providers, one list per provider: from the cache if
+    there, else read and kept for SCOPE_CACHE_SECONDS. A cache that fails (Redis
+    down) costs the reads, never the request."""
+    wanted = [r.provider for r in _providers if r.cached]
+    key = _cache_key(user)
+    if key is not None:
+        try:
+            hit = cache.get(key)
+        except Exception:  # the cache is an optimisation only
+            logger.warning("缓存不可用，角色绑定改为直接读取", exc_info=True)
+            hit = None
+        if isinstance(hit, list) and len(hit) == len(wanted):
+            return hit
+    read = [list(provider(user)) for provider in wanted]
+    if key is not None:
+        try:
+            cache.set(key, read, getattr(settings, "SCOPE_CACHE_SECONDS", 300))
+        except Exception:  # as above
+            logger.warning("缓存不可用，角色绑定未缓存", exc_info=True)
+    return read
 
 
 def get_principal(user: Any) -> Principal:
-    """The user's role bindings, computed once and cached on the user object."""
+    """The user's role bindings: computed once per request (cached on the user
+    object), and kept across requests in the cache (``register_provider``)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Principal(user_id=None)
     cached = getattr(user, "_principal", None)
     if cached is not None:
         return cached
     principal = Principal(user_id=user.pk, is_superuser=user.is_superuser)
-    for provider in _providers:
-        principal.bindings.extend(provider(user))
+    stored = iter(_cached_bindings(user))
+    for registered in _providers:
+        if registered.cached:
+            principal.bindings.extend(next(stored))
+        else:
+            principal.bindings.extend(registered.provider(user))
     user._principal = principal
     return principal
 
 
 def forget_principal(user: Any) -> None:
-    """Drop the cached bindings after a role change."""
+    """After a role change: drop the bindings computed for this request and those in
+    the cache (the row's counter is read back, so this object asks the cache anew)."""
     if hasattr(user, "_principal"):
         del user._principal
+    if user is not None and user.pk is not None and hasattr(user, "scope_stamp"):
+        bump_scope(user.pk)
+        users = get_user_model()._default_manager.filter(pk=user.pk)
+        user.scope_stamp = users.values_list("scope_stamp", flat=True).first()
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -7,12 +7,16 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.roles import Role
-        from core.scope import register_provider
+        from core.scope import holder_ids, register_provider
         from core.workspace import register_panel
         from mediation import panels
-        from mediation.roles import mediator_bindings
+        from mediation.models import Mediator, Organization
+        from mediation.roles import mediator_bindings, organization_holders
 
-        register_provider(mediator_bindings)
+        register_provider(
+            mediator_bindings,
+            watch={Mediator: holder_ids, Organization: organization_holders},
+        )
         register_panel(Role.MEDIATOR, "mediation/panels/mediator.html", panels.mediator_panel, 10)
         register_panel(Role.RESIDENT, "mediation/panels/resident.html", panels.resident_panel, 40)
         register_panel(Role.LAWYER, "mediation/panels/lawyer.html", panels.lawyer_panel, 60)

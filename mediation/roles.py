@@ -9,6 +9,15 @@ from accounts.roles import Role
 from core.scope import RoleBinding
 
 
+def organization_holders(organization: Any) -> list[int | None]:
+    """The users whose bindings an organization's change may change: its mediators."""
+    from mediation.models import Mediator
+
+    return list(
+        Mediator.objects.filter(organization_id=organization.pk).values_list("user_id", flat=True)
+    )
+
+
 def mediator_bindings(user: Any) -> Iterator[RoleBinding]:
     """An active mediator binds to their organization (object and parent alike)."""
     from mediation.models import Mediator

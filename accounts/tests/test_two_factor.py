@@ -116,7 +116,8 @@ def test_superusers_and_mediators_need_it(world, client, sms_outbox, monkeypatch
     mediator = User.objects.create_user("13900000077", PASSWORD)
     assert not policy.requires_two_factor(mediator)
     binding = RoleBinding(Role.MEDIATOR, 1, "调解员")
-    providers = [*scope._providers, lambda user: [binding] if user.pk == mediator.pk else []]
+    extra = scope._Registered(lambda user: [binding] if user.pk == mediator.pk else [], False)
+    providers = [*scope._providers, extra]
     monkeypatch.setattr(scope, "_providers", providers)
     assert policy.requires_two_factor(User.objects.get(pk=mediator.pk))
 
