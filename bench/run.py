@@ -196,6 +196,7 @@ def endpoints(scale: str, seed: int) -> tuple[list[Endpoint], dict[str, int]]:
         ),
         Endpoint("咨询列表 API（律师）", "lawyer", "/api/questions/"),
         Endpoint("社区走访记录", "community_staff", reverse("visits:visit_list")),
+        Endpoint("区走访记录", "bureau_admin", reverse("visits:visit_list")),
         Endpoint("律所月报列表", "firm_admin", reverse("visits:report_list")),
         Endpoint("律所月报", "firm_admin", reverse("visits:report_detail", args=[report.pk])),
         Endpoint(
