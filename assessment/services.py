@@ -42,16 +42,18 @@ from assessment.models import (
 )
 from core.audit import record
 from core.models import OperationLog
-from core.services import delete_rows, insert_rows, save_instance
+from core.services import delete_rows, insert_rows, save_instance, update_rows
 from firms.models import LawFirm, Lawyer
 from regions.models import District
 
 MIN_REASON = 5
-# The columns compute_months writes a metric row with (core.services.insert_rows).
+# The columns compute_months writes a new metric row with (core.services.insert_rows),
+# and those it sets again on a row it keeps (core.services.update_rows).
 METRIC_FIELDS = (
     "score_id", "metric", "weight", "numerator", "denominator", "raw_value", "value",
     "adjusted", "adjust_note",
 )  # fmt: skip
+KEPT_FIELDS = ("weight", "numerator", "denominator", "raw_value", "value")
 DEFAULT_MEDIATION_RATES = {
     Difficulty.SIMPLE: Decimal("300.00"),
     Difficulty.ORDINARY: Decimal("500.00"),
@@ -359,20 +361,19 @@ def compute_months(
             "pk", "firm_id"
         )
     }
-    # The metric rows are derived from the records: replaced whole (one DELETE and one
-    # INSERT statement, rather than an UPDATE per changed value), keeping what the bureau
-    # set on appeal. A draft's evidence is read from the records when looked at
+    # The metric rows are derived from the records: written with a statement each for
+    # the rows kept (UPDATE), new (INSERT) and gone (DELETE), keeping what the bureau set
+    # on appeal. A draft's evidence is read from the records when looked at
     # (evidence_of) and written down at publication; rows of an older draft go.
     current = _metric_rows(in_order)
-    appealed = {
-        (score_id, metric): (adjusted, value, note)
-        for score_id, metric, adjusted, value, note in current.values_list(
-            "score_id", "metric", "adjusted", "value", "adjust_note"
+    existing = {
+        (score_id, metric): (pk, adjusted, value, note)
+        for pk, score_id, metric, adjusted, value, note in current.values_list(
+            "pk", "score_id", "metric", "adjusted", "value", "adjust_note"
         )
     }
     delete_rows(MetricEvidence.objects.filter(metric_score_id__in=current.values("pk")))
-    delete_rows(current)
-    rows = []
+    new_rows, kept_rows = [], []
     values: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     for firm_id, per_metric in numbers.items():
         weights = of_firm[firm_id].weights
@@ -381,11 +382,18 @@ def compute_months(
             if metric not in weights:
                 continue  # measured for another district's ranking
             raw = metrics.value_of(metric, num, den, m)
-            adjusted, value, note = appealed.get((score_id, metric), (False, None, ""))
-            value = value if adjusted else raw
-            rows.append((score_id, metric, weights[metric], num, den, raw, value, adjusted, note))
+            old = existing.pop((score_id, metric), None)
+            if old is None:
+                new_rows.append((score_id, metric, weights[metric], num, den, raw, raw, False, ""))
+                values[score_id][metric] = raw
+                continue
+            pk, adjusted, set_on_appeal, _note = old
+            value = set_on_appeal if adjusted else raw
+            kept_rows.append((pk, weights[metric], num, den, raw, value))
             values[score_id][metric] = value
-    insert_rows(MetricScore, METRIC_FIELDS, rows)
+    delete_rows(MetricScore.objects.filter(pk__in=[old[0] for old in existing.values()]))
+    update_rows(MetricScore, KEPT_FIELDS, kept_rows)
+    insert_rows(MetricScore, METRIC_FIELDS, new_rows)
     _rerank(in_order, now, values)
     ranked = Counter(firms.values())
     for r in in_order:

@@ -172,6 +172,38 @@ def test_weights_and_metrics_are_district_settings(march):
     assert set(scores["F"].metrics.values_list("metric", flat=True)) == {"visits", "replies"}
 
 
+def test_recompute_after_the_weights_change_keeps_updates_adds_and_drops_rows(march):
+    w = march.world
+    config = RankingConfig.objects.create(
+        district=w.district,
+        weight_visits=50,
+        weight_coverage=0,
+        weight_replies=50,
+        weight_satisfaction=0,
+        weight_service_days=0,
+        weight_mediation=0,
+        weight_duty=0,
+    )
+    ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
+    f = _scores(ranking, w)["F"]
+    visits = f.metrics.get(metric="visits")
+    config.weight_replies, config.weight_duty = 0, 50
+    config.save()
+    make.visit(w.firm_f, w.community_a2, date(2026, 3, 28), ["202"])
+    services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
+    rows = {m.metric: m for m in f.metrics.all()}
+    assert set(rows) == {"visits", "duty"}
+    assert rows["visits"].pk == visits.pk  # kept and set again, not replaced
+    assert (rows["visits"].numerator, rows["visits"].value) == (D(4), D("66.67"))
+    assert (rows["duty"].numerator, rows["duty"].denominator, rows["duty"].value) == (
+        D(2),
+        D(3),
+        D("66.67"),
+    )
+    f.refresh_from_db()
+    assert f.total == D("66.67")  # (50×66.67 + 50×66.67) / 100
+
+
 def test_recompute_follows_records_keeps_adjustments_and_opens_a_new_window(march):
     w = march.world
     ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
