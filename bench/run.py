@@ -544,6 +544,9 @@ def report(
         f"- data (seed_scale --scale {scale}): " + ", ".join(f"{k} {v:,}" for k, v in plan.items()),
         f"- each endpoint: {warmup} warm-up, then {requests} sequential requests "
         f"(Excel and PDF: 5 and 50){budget}; ratio = median ÷ the /healthz median",
+        "- SQL queries: a range (n–n+5) where a worker served its first request of that "
+        "user in the timed part: each worker keeps the user's role bindings in its own "
+        "cache (without REDIS_URL) and reads them once",
         "",
         "| endpoint | role | path | status | requests | median ms | p95 ms | × floor "
         "| SQL queries | bytes |",
