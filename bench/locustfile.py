@@ -105,7 +105,8 @@ class Visitor(FastHttpUser):
     """A signed-in person: one account of ``role``, a browser's headers."""
 
     abstract = True
-    role = ""  # the plan's accounts, and the role of bench.run.endpoints() whose pages they open
+    role = ""  # the plan's accounts
+    pages_role = ""  # the role of bench.run.endpoints() whose pages they open (else ``role``)
     wait_time = between(3, 10)
 
     def on_start(self) -> None:
@@ -116,7 +117,8 @@ class Visitor(FastHttpUser):
         self.client.client.cookiejar = None
         self.csrf = secrets.token_hex(16)
         self.cookie = f"{self.account['cookie']}; csrftoken={self.csrf}"
-        self.pages = PLAN["pages"].get(self.role, []) + self.account.get("own", [])
+        shared = PLAN["pages"].get(self.pages_role or self.role, [])
+        self.pages = shared + self.account.get("own", [])
 
     def headers(self, referer: str = "") -> dict[str, str]:
         # As nginx forwards it (deploy/nginx.conf): the client came over HTTPS.
@@ -168,6 +170,7 @@ class Resident(Visitor):
     """Reads most of the time; sometimes asks, and rates the answers."""
 
     role = "residents"
+    pages_role = "resident"
     weight = 70
 
     def on_start(self) -> None:
@@ -230,6 +233,7 @@ class Lawyer(Visitor):
     """The queue; the questions of their communities: conflict check, then a reply."""
 
     role = "lawyers"
+    pages_role = "lawyer"
     weight = 12
     wait_time = between(5, 15)
 

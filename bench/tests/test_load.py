@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import BASE_DIR, check_bounds, check_host, read_failures, read_stats, report
+from bench.load import (
+    BASE_DIR,
+    check_bounds,
+    check_host,
+    read_exceptions,
+    read_failures,
+    read_stats,
+    report,
+)
 
 STATS_CSV = """\
 Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
@@ -120,7 +128,10 @@ def test_report_from_locust_csv(tmp_path: Path) -> None:
     assert text.startswith("# make load — province — ")
     assert "commit abc1234" in text
     assert "200 users, spawn rate 20/s, 120 s" in text
-    assert "130 requests, 1.1 requests/s, 1 failures; p50 44 ms, p95 130 ms, p99 260 ms" in text
+    assert (
+        "130 requests, 1.1 requests/s, 1 failures, 0 errors in the users' code; "
+        "p50 44 ms, p95 130 ms, p99 260 ms" in text
+    )
     assert "**not met**" in text
     assert "| 居民首页 | GET | 120 | 0 | 42 | 120 | 250 | 1.00 |" in text
     assert "| 提问（POST） | POST | 10 | 1 | 80 | 260 | 300 | 0.08 |" in text
@@ -147,3 +158,57 @@ def test_report_meets_the_target_without_failures(tmp_path: Path) -> None:
     )
     assert "target (0 errors, p95 ≤ 300 ms): met" in text
     assert "Failures:" not in text
+
+
+def test_errors_in_the_users_code_fail_the_target(tmp_path: Path) -> None:
+    """A task that raises before its request (locust's exceptions CSV) counts."""
+    clean = STATS_CSV.replace(",10,1,80,", ",10,0,80,").replace(",130,1,44,", ",130,0,44,")
+    (tmp_path / "load_stats.csv").write_text(clean, encoding="utf-8")
+    (tmp_path / "load_exceptions.csv").write_text(
+        "Count,Message,Traceback,Nodes\n"
+        '7,Cannot choose from an empty sequence,"File ""locustfile.py"", line 163",local\n',
+        encoding="utf-8",
+    )
+    rows, total = read_stats(tmp_path / "load_stats.csv")
+    exceptions = read_exceptions(tmp_path / "load_exceptions.csv")
+    assert exceptions == [(7, "Cannot choose from an empty sequence")]
+    assert read_exceptions(tmp_path / "missing.csv") == []
+    text = report(
+        scale="district",
+        rows=rows,
+        total=total,
+        failures=[],
+        about=ABOUT,
+        users=20,
+        spawn_rate=5,
+        duration_s=20,
+        workers=2,
+        exceptions=exceptions,
+    )
+    assert "**not met** (failures 0, errors in the users' code 7" in text
+    assert "| Cannot choose from an empty sequence | 7 |" in text
+
+
+def test_every_simulated_user_opens_pages_of_a_benchmarked_role() -> None:
+    """The locustfile read as text (importing locust patches the test process): each
+    user class's pages role (or role) is a role the benchmark has pages for."""
+    import ast
+
+    from accounts.roles import Role
+
+    tree = ast.parse((BASE_DIR / "bench" / "locustfile.py").read_text(encoding="utf-8"))
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef) or node.name == "Visitor":
+            continue
+        values = {
+            t.id: a.value.value
+            for a in node.body
+            if isinstance(a, ast.Assign) and isinstance(a.value, ast.Constant)
+            for t in a.targets
+            if isinstance(t, ast.Name)
+        }
+        if "role" in values:
+            found[node.name] = values.get("pages_role") or values["role"]
+    assert set(found) >= {"Resident", "Lawyer", "CommunityStaff", "BureauStaff"}
+    assert all(role in Role.values for role in found.values()), found
