@@ -176,25 +176,8 @@ def _rerank(
     rows = []
     for month in by_ranking.values():
         ranks = metrics.ranks(month)
-        rows += [(pk, total, ranks[pk]) for pk, total in month.items()]
-    _write_totals(rows, now)
-
-
-def _write_totals(rows: list[tuple[int, Decimal, int]], now: datetime) -> None:
-    """UPDATE … FROM (VALUES …), 500 scores a statement (PostgreSQL, SQLite 3.33+):
-    bulk_update's CASE per row costs more in Python than the update in the database."""
-    table = connection.ops.quote_name(MonthlyScore._meta.db_table)
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    row = "(CAST(%s AS BIGINT), CAST(%s AS NUMERIC), CAST(%s AS INTEGER))"
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 500):
-            chunk = rows[i : i + 500]
-            cursor.execute(
-                f'UPDATE {table} SET "total" = v.column2, "rank" = v.column3, '  # noqa: S608
-                f'"updated_at" = %s FROM (VALUES {", ".join([row] * len(chunk))}) AS v '
-                f"WHERE {table}.id = v.column1",
-                [stamp, *(x for r in chunk for x in (r[0], str(r[1]), r[2]))],
-            )
+        rows += [(pk, total, ranks[pk], now) for pk, total in month.items()]
+    update_rows(MonthlyScore, ("total", "rank", "updated_at"), rows)
 
 
 def _metric_rows(rankings: Iterable[RankingMonth]) -> Any:

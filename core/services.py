@@ -51,6 +51,23 @@ def delete_rows(qs: models.QuerySet[Any]) -> None:
     qs._raw_delete(qs.db)  # type: ignore[attr-defined]
 
 
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[Any]:
+    """The model's concrete fields by name or attname (``score`` or ``score_id``)."""
+    by_name = {n: f for f in model._meta.concrete_fields for n in (f.name, f.attname)}
+    return [by_name[n] for n in names]
+
+
+def _by_columns(
+    connection: Any, sql: str, rows: list[Sequence[Any]], head: Sequence[Any] = ()
+) -> None:
+    """Run ``sql`` once per 50,000 rows, with ``head`` and then each column of the
+    rows as an array (the parameters of ``unnest``)."""
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 50_000):
+            chunk = rows[i : i + 50_000]
+            cursor.execute(sql, [*head, *(list(c) for c in zip(*chunk, strict=True))])
+
+
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
@@ -64,8 +81,7 @@ def insert_rows(
     if not rows:
         return 0
     meta = model._meta
-    by_name = {name: f for f in meta.concrete_fields for name in (f.name, f.attname)}
-    given = [by_name[name] for name in fields]
+    given = _fields(model, fields)
     rest = [f for f in meta.concrete_fields if f not in given and not f.primary_key]
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
@@ -83,11 +99,7 @@ def insert_rows(
         f"SELECT *{defaults} FROM unnest({arrays})"
     )
     fixed = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 50_000):
-            chunk = rows[i : i + 50_000]
-            columns_of = [list(column) for column in zip(*chunk, strict=True)]
-            cursor.execute(sql, [*fixed, *columns_of])
+    _by_columns(connection, sql, rows, fixed)
     return len(rows)
 
 
@@ -103,11 +115,10 @@ def update_rows(
     if not rows:
         return 0
     meta = model._meta
-    by_name = {name: f for f in meta.concrete_fields for name in (f.name, f.attname)}
     pk = meta.pk
     if pk is None:  # an abstract model
         raise TypeError(f"{model.__name__} has no primary key")
-    given = [by_name[name] for name in fields]
+    given = _fields(model, fields)
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         attnames = [f.attname for f in given]
@@ -124,8 +135,5 @@ def update_rows(
         f"UPDATE {quote(meta.db_table)} AS t SET {sets} "  # noqa: S608 (names from the model)
         f"FROM unnest({arrays}) AS v({names}) WHERE t.{key} = v.{key}"
     )
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 50_000):
-            chunk = rows[i : i + 50_000]
-            cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+    _by_columns(connection, sql, rows)
     return len(rows)

@@ -152,10 +152,9 @@ def test_records_changed_after_computing_show_as_one_row_of_difference(march):
     assert not MetricEvidence.objects.filter(metric_score=other, kind="changed").exists()
 
 
-def test_weights_and_metrics_are_district_settings(march):
-    w = march.world
-    RankingConfig.objects.create(
-        district=w.district,
+def _visits_and_replies_only(district) -> RankingConfig:  # type: ignore[no-untyped-def]
+    return RankingConfig.objects.create(
+        district=district,
         weight_visits=50,
         weight_coverage=0,
         weight_replies=50,
@@ -164,6 +163,11 @@ def test_weights_and_metrics_are_district_settings(march):
         weight_mediation=0,
         weight_duty=0,
     )
+
+
+def test_weights_and_metrics_are_district_settings(march):
+    w = march.world
+    _visits_and_replies_only(w.district)
     ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
     assert ranking.weights == {"visits": 50, "replies": 50}
     scores = _scores(ranking, w)
@@ -174,16 +178,7 @@ def test_weights_and_metrics_are_district_settings(march):
 
 def test_recompute_after_the_weights_change_keeps_updates_adds_and_drops_rows(march):
     w = march.world
-    config = RankingConfig.objects.create(
-        district=w.district,
-        weight_visits=50,
-        weight_coverage=0,
-        weight_replies=50,
-        weight_satisfaction=0,
-        weight_service_days=0,
-        weight_mediation=0,
-        weight_duty=0,
-    )
+    config = _visits_and_replies_only(w.district)
     ranking = services.compute_month(actor=None, district=w.district, month=MARCH, now=APRIL_1)
     f = _scores(ranking, w)["F"]
     visits = f.metrics.get(metric="visits")
