@@ -171,9 +171,13 @@ def _resident_card(user: Any, b: RoleBinding) -> dict[str, Any]:
         if b.object_id
         else None
     )
+    if community is not None:
+        # Moving home is rare: a link to its own page, so the everyday workspace does not
+        # build and render a select of the district's communities (half of its cost).
+        return {"community": community}
     profile = getattr(user, "resident_profile", None)
     initial = {"community": b.object_id or "", "kind": profile.kind if profile else ""}
-    return {"community": community, "form": HomeCommunityForm(initial=initial)}
+    return {"community": None, "form": HomeCommunityForm(initial=initial)}
 
 
 CARDS: dict[str, Callable[[Any, RoleBinding], dict[str, Any]]] = {

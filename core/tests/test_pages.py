@@ -185,8 +185,19 @@ def test_firm_admin_and_lawyer_workspaces(client_for, world):
 
 def test_resident_workspace_offers_community_choice(client_for, world):
     body = text(client_for(world.resident).get(reverse("workspace")))
-    assert reverse("regions:home_community") in body
+    assert reverse("regions:home_community") in body and "更换所在社区" in body
     assert "清波社区" in body and reverse("firms:directory") in body
+    assert "<select" not in body  # moving home is its own page, not a form on every visit
+
+
+def test_resident_without_community_picks_it_on_the_workspace(client_for, db):
+    from regions.services import set_home_community
+
+    resident = make_user("新居民")
+    set_home_community(user=resident, community=None)  # as a phone that signed up by SMS
+    body = text(client_for(resident).get(reverse("workspace")))
+    assert "请先选择您所在的社区" in body
+    assert 'name="community"' in body and reverse("regions:home_community") in body
 
 
 def test_user_without_role_gets_a_friendly_note(client_for, db):
