@@ -2,6 +2,7 @@
 Excel export, workspace panels, and query budgets that do not grow with the data."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -358,3 +359,78 @@ def test_public_calendar_and_tags_for_the_portal_and_community_page(paired, clie
     ).render(Context({"community": w.community_a1, "district": w.district}))
     assert reverse("visits:service_day_detail", args=[day.pk]) in html
     assert "近期社区法律服务日" in html
+
+
+# --- the visit list: "更多" by keyset, no count ----------------------------------------------
+
+
+def _visit_ids(html: str) -> list[int]:
+    import re
+
+    return [int(pk) for pk in re.findall(r'href="/visits/(\d+)/"', html)]
+
+
+def test_visit_list_walks_every_visit_once_with_more(paired, client_for):
+    w = paired
+    # 45 visits on 9 days: five share each day, so pages break inside a day.
+    day = last_month()
+    for i in range(45):
+        record(w, date=day + timedelta(days=i % 9), addresses=f"{i}-1-101", confirm=False)
+    client = client_for(w.bureau_admin)
+    url, seen, pages = reverse("visits:visit_list"), [], 0
+    while url:
+        html = client.get(url).content.decode()
+        pages += 1
+        seen += _visit_ids(html)
+        more = re.search(r'href="(\?[^"]*after=[^"]+)" rel="next"', html)
+        url = reverse("visits:visit_list") + more.group(1).replace("&amp;", "&") if more else ""
+        assert pages <= 5
+    expected = list(Visit.objects.order_by("-date", "-id").values_list("pk", flat=True))
+    assert pages == 3 and seen == expected  # newest first, none lost, none twice
+    assert "已到最早的记录" in html and "回到最新" in html
+
+
+def test_visit_list_more_keeps_the_filter(paired, client_for):
+    w = paired
+    for i in range(25):
+        record(w, date=last_month() + timedelta(days=i % 20), addresses=f"{i}-1-101")
+    record(w, community=w.community_a2, addresses="9-9-909", confirm=False)
+    client = client_for(w.bureau_admin)
+    first = client.get(reverse("visits:visit_list"), {"community": w.community_a1.pk})
+    html = first.content.decode()
+    more = re.search(r'href="\?([^"]*after=[^"]+)" rel="next"', html)
+    assert more and f"community={w.community_a1.pk}" in more.group(1)
+    rest = client.get(reverse("visits:visit_list") + "?" + more.group(1).replace("&amp;", "&"))
+    ids = _visit_ids(html) + _visit_ids(rest.content.decode())
+    assert sorted(ids) == sorted(
+        Visit.objects.filter(community=w.community_a1).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize("cursor", ["x", "2026-13-40_1", "2026-11-01", "2026-11-01_abc", "_"])
+def test_visit_list_with_a_broken_cursor_shows_the_first_page(paired, client_for, cursor):
+    w = paired
+    fill(w, 3)
+    response = client_for(w.bureau_admin).get(reverse("visits:visit_list"), {"after": cursor})
+    assert response.status_code == 200
+    assert len(_visit_ids(response.content.decode())) == 3
+    assert "共 3 条" in response.content.decode()
+
+
+def test_visit_list_counts_nothing_and_keeps_its_query_count(paired, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = paired
+    fill(w, 30)
+    client = client_for(w.bureau_admin)
+    html = client.get(reverse("visits:visit_list")).content.decode()  # bindings now cached
+    cursor = re.search(r"after=([^\"&]+)", html)
+    assert cursor
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("visits:visit_list"))
+    with CaptureQueriesContext(connection) as later:
+        client.get(reverse("visits:visit_list"), {"after": cursor.group(1)})
+    assert len(first) == len(later)
+    sql = [q["sql"] for q in first.captured_queries + later.captured_queries]
+    assert not [s for s in sql if '"__count"' in s]  # no page numbers, nothing counted
