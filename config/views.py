@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,13 +26,13 @@ from core.audit import can_read_audit
 from core.forms import BootstrapFormMixin
 from core.masking import mask_phone
 from core.models import LoginLog, OperationLog
+from core.paging import CURSOR_PARAM, keyset_page
 from core.scope import RoleBinding, get_principal
 from core.workspace import panels_for
 from firms.models import LawFirm, Lawyer
 from regions.forms import HomeCommunityForm
 from regions.models import Community, District, Street, StudioMember
 
-PAGE_SIZE = 20
 PREVIEW_LAWYERS = 6
 WORKSPACE_ROWS = 10
 
@@ -292,7 +291,8 @@ def _log_page(request: HttpRequest, model: Any, form: Any, template: str) -> Htt
     qs = form.apply(model.objects.visible_to(request.user))
     if model is LoginLog:
         qs = qs.select_related("user")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The logs grow with every write: "更多" by time, never a count of them (core.paging).
+    page = keyset_page(qs, request.GET.get(CURSOR_PARAM), order=("-created_at", "-id"))
     for row in page:
         if model is LoginLog:
             row.masked_phone = mask_phone(row.phone)
