@@ -61,6 +61,7 @@ from consultations.models import (
 from consultations.querysets import can_read_text, lawyer_districts
 from core.excel import xlsx_response
 from core.forms import run_service
+from core.paging import CURSOR_PARAM, KeysetPage, keyset_page
 from core.scope import get_principal
 from firms.models import Lawyer
 from pairing.models import Pairing
@@ -72,6 +73,11 @@ SUGGESTIONS = 5
 
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _newest_first(request: HttpRequest, qs: QuerySet[Question]) -> KeysetPage:
+    """Question lists grow by the day: "更多" by posting time, nothing counted (core.paging)."""
+    return keyset_page(qs, request.GET.get(CURSOR_PARAM), order=("-posted_at", "-id"))
 
 
 def _mark_access(user: Any, rows: Any) -> None:
@@ -182,7 +188,7 @@ def my_questions(request: HttpRequest) -> HttpResponse:
     qs = _list_rows(
         Question.objects.visible_to(request.user).filter(asker=request.user), request.user
     )
-    page = _page(request, qs)
+    page = _newest_first(request, qs)
     _mark_access(request.user, page)
     return render(request, "consultations/my_questions.html", {"page_obj": page})
 
@@ -410,7 +416,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(services.overdue_q(timezone.now()))
     elif status in QuestionStatus.values:
         qs = qs.filter(status=status)
-    page = _page(request, qs)
+    page = _newest_first(request, qs)
     _mark_access(user, page)
     return render(
         request,

@@ -30,6 +30,7 @@ from consultations.models import Question
 from core.audit import record_view
 from core.forms import page_filter, run_service
 from core.masking import mask_id_number, mask_phone
+from core.paging import CURSOR_PARAM, keyset_page
 from core.scope import filter_any, get_principal
 from mediation import services, stats
 from mediation.choices import Channel, Guidance
@@ -104,7 +105,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "mediation/case_list.html",
         {
             "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
+            # Cases grow by the day: "更多" by application time, nothing counted.
+            "page_obj": keyset_page(
+                filterset.qs, request.GET.get(CURSOR_PARAM), order=("-applied_at", "-id")
+            ),
             "now": timezone.now(),
             "is_mediator": p.has(Role.MEDIATOR),
             "can_file": bool(_filing_communities(request.user).exists()),

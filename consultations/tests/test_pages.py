@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -21,7 +22,7 @@ from core.testing import make_firm, make_lawyer, make_user
 from core.workspace import panels_for
 from regions.services import set_home_community
 
-from .conftest import TEXT, ask, category, duty, pair
+from .conftest import T0, TEXT, ask, category, duty, pair
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
@@ -481,3 +482,32 @@ def test_query_counts_do_not_grow(
     with django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200
+
+
+# --- growing lists: "更多" by posting time ----------------------------------------------------
+
+
+def _walk(client, url: str) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
+    """Every question the list shows, page by page along its "更多" links."""
+    seen: list[int] = []
+    pages, params = 0, {}
+    while True:
+        page = client.get(url, params).context["page_obj"]
+        pages += 1
+        seen += [q.pk for q in page]
+        if not page.has_next or pages > 5:
+            return seen, pages
+        params = {"after": page.next_cursor}
+
+
+def test_question_lists_walk_every_question_once(world, client_for):
+    cat = category()
+    for i in range(23):  # three at each time: pages break between equal times
+        ask(world, text=f"{TEXT}（第 {i} 问）", category=cat, now=T0 + timedelta(days=i // 3))
+    expected = list(Question.objects.order_by("-posted_at", "-id").values_list("pk", flat=True))
+    seen, pages = _walk(client_for(world.resident), reverse("consultations:mine"))
+    assert seen == expected and pages == 2
+    seen, pages = _walk(client_for(world.bureau_admin), reverse("consultations:question_list"))
+    assert seen == expected and pages == 2
+    page = client_for(world.bureau_admin).get(reverse("consultations:question_list"))
+    assert "更多" in page.content.decode() and "第 1 /" not in page.content.decode()

@@ -108,10 +108,29 @@ def test_case_list_scope_and_budget(world, setup, django_assert_max_num_queries)
         with django_assert_max_num_queries(14):
             response = client.get(url("case_list"))
         assert response.status_code == 200
-    # Budget does not grow: the same after 25 more rows.
+    # Budget does not grow: the same after 25 more rows, and on the next page.
     many_cases(world, setup, 25)
     with django_assert_max_num_queries(14):
-        assert client.get(url("case_list") + "?page=2").status_code == 200
+        response = client.get(url("case_list"))
+    cursor = response.context["page_obj"].next_cursor
+    with django_assert_max_num_queries(14):
+        assert client.get(url("case_list"), {"after": cursor}).status_code == 200
+
+
+def test_case_list_more_walks_every_case_once(world, setup):
+    many_cases(world, setup, 45)
+    client = login(world.bureau_admin)
+    seen, params = [], {}
+    for _ in range(5):
+        response = client.get(url("case_list"), params)
+        page = response.context["page_obj"]
+        seen += [c.pk for c in page]
+        if not page.has_next:
+            break
+        assert "更多" in response.content.decode()
+        params = {"after": page.next_cursor}
+    expected = Case.objects.filter(district=world.district).order_by("-applied_at", "-id")
+    assert seen == list(expected.values_list("pk", flat=True)) and len(seen) == 45
 
 
 def test_filters_overdue_and_mine(world, setup):
