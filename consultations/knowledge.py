@@ -4,7 +4,8 @@ and relevance-ranked search.
 Entries store their words space-joined (``tokens``), segmented in search mode so that
 a long word is also found by its parts (劳动合同 → 劳动, 合同, 劳动合同). Searching
 segments the query the same way and ranks entries by how well they match: on
-PostgreSQL with full-text search over ``tokens`` ('simple' configuration, SearchRank),
+PostgreSQL with full-text search over ``tokens`` ('simple' configuration, SearchRank,
+the vector stored by PostgreSQL in ``search_vector``: consultations migration 0006),
 elsewhere (SQLite) by the number of query words an entry contains.
 """
 
@@ -18,7 +19,7 @@ from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Expression, IntegerField, QuerySet, Value, When
 
 from core.validators import normalize_text
 
@@ -100,15 +101,33 @@ def scrub(text: str, names: list[str]) -> str:
     return text
 
 
+class StoredVector(Expression):
+    """The entry's ``search_vector`` column (PostgreSQL only): consultations migration 0006
+    has PostgreSQL compute it from ``tokens`` and index it with GIN. Not a model field, so
+    that SQLite and every insert or update stay as they are; search reads it for the match
+    and the rank instead of segmenting every matching entry again."""
+
+    COLUMN = "search_vector"
+
+    def __init__(self) -> None:
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(self.COLUMN)}", []
+
+
 def search(qs: QuerySet, text: str) -> QuerySet:
     """Entries matching the words of ``text``, most relevant first (none for no words)."""
     terms = query_terms(text)
     if not terms:
         return qs.none()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        vector = SearchVector("tokens", config="simple")
+        vector = StoredVector()
         query = reduce(or_, [SearchQuery(t, config="simple") for t in terms])
         return (
             qs.annotate(document=vector, relevance=SearchRank(vector, query))

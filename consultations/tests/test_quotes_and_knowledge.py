@@ -153,6 +153,19 @@ def test_search_finds_a_question_by_a_word_inside_a_chinese_sentence(world):
     assert list(knowledge.search(entries, "交通事故")) == []
 
 
+def test_search_follows_an_entrys_changed_words(world):
+    pair(world)
+    q = ask(world, is_public=True, text="公司拖欠工资三个月不发，应该怎么办？")
+    answer(world, q, "可以申请劳动仲裁。")
+    entries = KnowledgeEntry.objects.visible_to(None)
+    assert [e.question_id for e in knowledge.search(entries, "工资")] == [q.pk]
+    # An entry rewritten (refresh_knowledge, the admin) is found by its new words at once:
+    # on PostgreSQL the stored search vector (migration 0006) follows the tokens.
+    KnowledgeEntry.objects.filter(question=q).update(tokens="房屋 租赁 押金")
+    assert list(knowledge.search(entries, "工资")) == []
+    assert [e.question_id for e in knowledge.search(entries, "押金")] == [q.pk]
+
+
 def test_closing_refreshes_the_entry_and_inactive_entries_are_hidden(world):
     pair(world)
     q = ask(
