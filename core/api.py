@@ -15,9 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.paging import CURSOR_PARAM, PAGE_SIZE, keyset_page
 from core.services import save_instance
 
 V = TypeVar("V", bound=type)
@@ -155,3 +158,71 @@ def crud_schema(noun: str, tag: str, description: str, *, read_only: bool = Fals
         )(viewset)
 
     return decorate
+
+
+class KeysetPagination(BasePagination):
+    """Growing lists (questions, visits, cases, ledger entries): ``{"next", "results"}``,
+    newest first; follow ``next`` (its ``after`` parameter) for earlier rows. Nothing is
+    counted and no page is skipped over: each page costs the same (core.paging). The view
+    names its sort in ``keyset_order``, ending with the id."""
+
+    page_size = PAGE_SIZE
+    max_page_size = 100
+
+    def paginate_queryset(
+        self, queryset: models.QuerySet, request: Request, view: Any = None
+    ) -> list[Any]:
+        order = getattr(view, "keyset_order", ("-id",))
+        self.request = request
+        self.page = keyset_page(
+            queryset, request.query_params.get(CURSOR_PARAM), order=order, size=self._size()
+        )
+        return list(self.page)
+
+    def _size(self) -> int:
+        raw = self.request.query_params.get("page_size", "")
+        size = int(raw) if raw.isdigit() else 0
+        return min(size, self.max_page_size) if size > 0 else self.page_size
+
+    def next_link(self) -> str | None:
+        if not self.page.has_next:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), "page")
+        return replace_query_param(url, CURSOR_PARAM, self.page.next_cursor)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"next": self.next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "更早一页的地址；已到最早的记录时为 null",
+                    "example": f"http://api.example.org/accounts/?{CURSOR_PARAM}=2026-11-03_1234",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": CURSOR_PARAM,
+                "required": False,
+                "in": "query",
+                "description": "从哪一条之后取（照抄上一页 next 中的值；不填为最新一页）",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"每页条数（默认 {self.page_size}，最多 {self.max_page_size}）",
+                "schema": {"type": "integer"},
+            },
+        ]

@@ -81,3 +81,23 @@ def test_schema_generates_without_warnings(db, tmp_path):
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
     )
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi:")
+
+
+def test_growing_lists_document_more_instead_of_pages(db):
+    """Questions, visits, cases and ledger entries: ``after`` and ``next``, no count."""
+    schema = APIClient().get("/api/schema/?format=json").json()
+    for path in (
+        "/api/questions/",
+        "/api/visits/",
+        "/api/mediation-cases/",
+        "/api/points-entries/",
+    ):
+        listing = schema["paths"][path]["get"]
+        params = {p["name"] for p in listing["parameters"]}
+        assert "after" in params and "page" not in params, path
+        ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        body = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+        assert set(body) == {"next", "results"}, path
+    # A case's messages keep numbered pages (a conversation, not a growing register).
+    messages = schema["paths"]["/api/mediation-cases/{id}/messages/"]["get"]
+    assert "page" in {p["name"] for p in messages["parameters"]}

@@ -29,7 +29,7 @@ from consultations.api.serializers import (
 from consultations.filters import DutyShiftFilter, QuestionFilter, ServiceRequestFilter
 from consultations.models import Category, DutyShift, KnowledgeEntry, Question, ServiceRequest
 from consultations.querysets import can_read_text
-from core.api import crud_schema
+from core.api import KeysetPagination, crud_schema
 
 TAG = "在线咨询"
 
@@ -69,6 +69,8 @@ class QuestionViewSet(
 ):
     serializer_class = QuestionSerializer
     filterset_class = QuestionFilter
+    pagination_class = KeysetPagination
+    keyset_order = ("-posted_at", "-id")
 
     def get_queryset(self) -> QuerySet[Question]:
         user = self.request.user

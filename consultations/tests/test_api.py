@@ -11,7 +11,7 @@ from django.utils import timezone
 from api.testing import api_client, result_ids
 from consultations.models import DutyShift, Question, ServiceRequest
 
-from .conftest import TEXT, ask, category, pair
+from .conftest import T0, TEXT, ask, category, pair
 
 pytestmark = pytest.mark.urls("consultations.tests.urls")
 
@@ -179,3 +179,28 @@ def test_question_list_budget(world, django_assert_max_num_queries, persona):
     with django_assert_max_num_queries(10):
         response = client.get("/api/questions/", {"page_size": 100})
     assert len(response.json()["results"]) == 25
+
+
+def test_question_list_walks_by_next_without_counting(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cat = category()
+    for i in range(12):  # two at each time: pages break between equal times
+        ask(world, text=f"{TEXT}（第 {i} 问）", category=cat, now=T0 + timedelta(days=i // 2))
+    client = api_client(world.bureau_admin)
+    seen, url, pages = [], "/api/questions/?page_size=5", 0
+    with CaptureQueriesContext(connection) as ctx:
+        while url:
+            body = client.get(url).json()
+            assert set(body) == {"next", "results"}
+            seen += [row["id"] for row in body["results"]]
+            url, pages = body["next"], pages + 1
+    assert pages == 3
+    assert seen == list(Question.objects.order_by("-posted_at", "-id").values_list("pk", flat=True))
+    assert not [q for q in ctx.captured_queries if '"__count"' in q["sql"]]
+    # A page_size that is not a positive number gives the usual 20; a cursor that does not
+    # parse gives the newest page.
+    assert len(client.get("/api/questions/", {"page_size": 0}).json()["results"]) == 12
+    broken = client.get("/api/questions/", {"after": "2026-99-99_x", "page_size": 3}).json()
+    assert [row["id"] for row in broken["results"]] == seen[:3]

@@ -14,8 +14,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from core.api import ScopedViewSet, crud_schema
+from core.api import KeysetPagination, ScopedViewSet, crud_schema
 from mediation import services
 from mediation.api.serializers import (
     MediationApplicationSerializer,
@@ -81,6 +82,11 @@ def _transition(summary: str, description: str, request_serializer: Any) -> Call
     )
 
 
+# A case's messages and sessions: the API's usual numbered pages (the case list pages by
+# keyset).
+NUMBERED = api_settings.DEFAULT_PAGINATION_CLASS
+
+
 @extend_schema(tags=[TAG])
 class CaseViewSet(
     mixins.ListModelMixin,
@@ -91,6 +97,8 @@ class CaseViewSet(
     """Mediation cases in the user's scope, and their transitions."""
 
     filterset_class = CaseFilter
+    pagination_class = KeysetPagination
+    keyset_order = ("-applied_at", "-id")
 
     def get_queryset(self) -> QuerySet[Case]:
         return (
@@ -241,7 +249,12 @@ class CaseViewSet(
         request=MediationMessageSerializer,
         responses=MediationMessageSerializer(many=True),
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=MediationMessageSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=MediationMessageSerializer,
+        pagination_class=NUMBERED,  # a case's own rows: numbered pages, as before
+    )
     def messages(self, request: Request, pk: Any = None) -> Response:
         case = self.get_object()
         if request.method == "POST":
@@ -267,7 +280,12 @@ class CaseViewSet(
         request=MediationScheduleSerializer,
         responses=MediationSessionSerializer(many=True),
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=MediationSessionSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=MediationSessionSerializer,
+        pagination_class=NUMBERED,  # a case's own rows: numbered pages, as before
+    )
     def sessions(self, request: Request, pk: Any = None) -> Response:
         case = self.get_object()
         if request.method == "POST":

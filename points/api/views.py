@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import Role
-from core.api import ScopedViewSet, crud_schema
+from core.api import KeysetPagination, ScopedViewSet, crud_schema
 from core.scope import get_principal
 from points import services
 from points.api.serializers import (
@@ -74,6 +74,8 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
 class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EntrySerializer
     filterset_class = EntryFilter
+    pagination_class = KeysetPagination
+    keyset_order = ("-occurred_at", "-id")
 
     def get_queryset(self) -> QuerySet[LedgerEntry]:
         return LedgerEntry.objects.visible_to(self.request.user).select_related("source_type")

@@ -205,7 +205,7 @@ def test_list_queries_do_not_grow(
     client = api_client(getattr(world, persona))
     with django_assert_max_num_queries(8):
         response = client.get(path)
-    assert response.status_code == 200 and response.json()["count"] >= 1
+    assert response.status_code == 200 and response.json()["results"]
 
 
 def test_schema_lists_the_endpoints(db: Any) -> None:

@@ -16,7 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet, crud_schema
+from core.api import KeysetPagination, ScopedViewSet, crud_schema
 from core.excel import xlsx_response
 from core.scope import get_principal
 from firms.models import LawFirm
@@ -80,6 +80,8 @@ class VisitViewSet(ScopedViewSet):
     )
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
+    pagination_class = KeysetPagination
+    keyset_order = ("-date", "-id")
     edit_actions = frozenset({"update", "partial_update", "submit", "photos"})
 
     def can_create(self) -> bool:
