@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from core.forms import run_service
+from core.paging import CURSOR_PARAM, keyset_page
 from core.scope import get_principal
 from firms.models import LawFirm
 from points import services
@@ -102,7 +103,9 @@ def history(request: HttpRequest) -> HttpResponse:
     entries = LedgerEntry.objects.filter(account__user_id=_user_id(request)).select_related(
         "coupon"
     )
-    return render(request, "points/history.html", {"page_obj": _page(request, entries)})
+    # The ledger only grows: "更多" by time, nothing counted (core.paging).
+    page = keyset_page(entries, request.GET.get(CURSOR_PARAM), order=("-occurred_at", "-id"))
+    return render(request, "points/history.html", {"page_obj": page})
 
 
 @login_required

@@ -250,3 +250,23 @@ def test_page_queries_do_not_grow(
         response = client.get(url(name) + query)
     assert response.status_code == 200
     assert LedgerEntry.objects.count() >= 60
+
+
+def test_history_walks_the_ledger_with_more(world: Any, rules: Any, client_for: Any) -> None:
+    from points.models import LedgerEntry
+
+    _grow(world, 45)
+    client = client_for(world.resident)
+    seen: list[int] = []
+    params: dict[str, str] = {}
+    for _ in range(5):
+        response = client.get(url("history"), params)
+        page = response.context["page_obj"]
+        seen += [e.pk for e in page]
+        if not page.has_next:
+            break
+        assert "更多" in response.text
+        params = {"after": page.next_cursor}
+    mine = LedgerEntry.objects.filter(account__user=world.resident)
+    assert seen == list(mine.order_by("-occurred_at", "-id").values_list("pk", flat=True))
+    assert len(seen) > 40
