@@ -178,7 +178,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("text", "")[:500]
     district = SearchForm(district=_home_district(request.user)).chosen_district
     entries = knowledge.search(
-        KnowledgeEntry.objects.visible_to(request.user).filter(district_id=district), text
+        KnowledgeEntry.objects.visible_to(request.user).in_district(district),  # type: ignore[attr-defined]
+        text,
     )[:SUGGESTIONS]
     return render(request, "consultations/includes/suggestions.html", {"entries": entries})
 
@@ -566,7 +567,7 @@ def knowledge_search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "") if form.is_valid() else ""
     entries = (
         KnowledgeEntry.objects.visible_to(request.user)
-        .filter(district_id=form.chosen_district)
+        .in_district(form.chosen_district)  # type: ignore[attr-defined]
         .select_related("category")
     )
     qs = knowledge.search(entries, text) if text else entries.order_by("-published_at", "-id")
