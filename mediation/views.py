@@ -275,9 +275,11 @@ def from_question(request: HttpRequest, question_pk: int) -> HttpResponse:
 
 
 def _case(request: HttpRequest, pk: int) -> Case:
+    # Only what every case page shows: each joined table costs the planner and the ORM
+    # (the question's thread is read by the timeline; a requested lawyer only by staff).
     return get_object_or_404(
         Case.objects.visible_to(request.user).select_related(
-            "organization", "community__street", "lawyer__firm", "question", "requested_lawyer"
+            "organization", "community__street", "lawyer__firm"
         ),
         pk=pk,
     )
