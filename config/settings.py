@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
 ]
 
+# Django's renderer, with selects written in Python (same HTML, a fraction of the time).
+FORM_RENDERER = "core.renderers.FormRenderer"
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
