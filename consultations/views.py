@@ -378,8 +378,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     base = _list_rows(Question.objects.visible_to(user), user).exclude(status=QuestionStatus.CLOSED)
     live = QuestionAssignment.objects.filter(lawyer_id__in=lawyers, status__in=LIVE_ASSIGNMENT)
-    mine = base.filter(pk__in=live.values("question_id")).order_by("reply_deadline", "id")
-    page = _page(request, mine)
+    mine = base.filter(pk__in=live.values("question_id"))
+    # The most urgent first; "更多" for the rest, nothing counted (core.paging).
+    page = keyset_page(
+        mine, request.GET.get(CURSOR_PARAM), order=("reply_deadline", "id"), more_label="更多"
+    )
     _mark_access(user, page)
     pool: list[Question] = []
     if roster.on_duty_today(user).exists():

@@ -33,6 +33,7 @@ class KeysetPage:
     object_list: list[Any]
     next_cursor: str = ""  # empty: this is the last page
     is_first: bool = True
+    more_label: str = "更多（更早的记录）"  # lists newest first; a queue says "更多"
     keyset: bool = field(default=True, init=False)  # templates tell it from a numbered page
 
     @property
@@ -105,7 +106,12 @@ def after(keys: list[tuple[str, bool, Field]], values: list[Any]) -> Q:
 
 
 def keyset_page(
-    qs: QuerySet[Any], cursor: str | None, *, order: Sequence[str], size: int = PAGE_SIZE
+    qs: QuerySet[Any],
+    cursor: str | None,
+    *,
+    order: Sequence[str],
+    size: int = PAGE_SIZE,
+    more_label: str = "",
 ) -> KeysetPage:
     """The ``size`` rows after ``cursor`` in ``order`` (the first ones without a cursor)."""
     keys = _key_fields(qs.model, order)
@@ -120,4 +126,5 @@ def keyset_page(
         object_list=rows,
         next_cursor=encode_cursor(rows[-1], keys) if more else "",
         is_first=values is None,
+        **({"more_label": more_label} if more_label else {}),
     )

@@ -203,6 +203,26 @@ def test_queue_sorted_by_deadline_with_time_left_and_overdue(world, client_for, 
     assert client_for(world.resident).get("/consultations/queue/").status_code == 404
 
 
+def test_queue_shows_more_by_deadline_without_counting(world, client_for, team):
+    pair(world)
+    cat = category()
+    for i in range(23):  # two at each time: pages break between equal deadlines
+        ask(world, text=f"{TEXT}（第 {i} 问）", category=cat, now=T0 + timedelta(days=i // 2))
+    client = client_for(world.lawyer_f)
+    seen, params = [], {}
+    for _ in range(3):
+        response = client.get("/consultations/queue/", params)
+        page = response.context["page_obj"]
+        seen += [q.pk for q in page]
+        if not page.has_next:
+            break
+        assert ">更多</a>" in response.content.decode()
+        params = {"after": page.next_cursor}
+    expected = Question.objects.filter(pk__in=seen).order_by("reply_deadline", "id")
+    assert seen == list(expected.values_list("pk", flat=True))  # in order, none twice
+    assert len(seen) == 23  # each was assigned to the firm's lawyer
+
+
 def test_duty_pool_and_take_over(world, client_for, team, now):
     duty(world, timezone.localdate(now), team.duty_a)
     q = ask(world, now=now, is_public=True)

@@ -387,7 +387,7 @@ def test_visit_list_walks_every_visit_once_with_more(paired, client_for):
         assert pages <= 5
     expected = list(Visit.objects.order_by("-date", "-id").values_list("pk", flat=True))
     assert pages == 3 and seen == expected  # newest first, none lost, none twice
-    assert "已到最早的记录" in html and "回到最新" in html
+    assert "已到最后一页" in html and "回到第一页" in html
 
 
 def test_visit_list_more_keeps_the_filter(paired, client_for):
