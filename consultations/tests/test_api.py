@@ -202,5 +202,5 @@ def test_question_list_walks_by_next_without_counting(world):
     # A page_size that is not a positive number gives the usual 20; a cursor that does not
     # parse gives the newest page.
     assert len(client.get("/api/questions/", {"page_size": 0}).json()["results"]) == 12
-    broken = client.get("/api/questions/", {"after": "2026-99-99_x", "page_size": 3}).json()
+    broken = client.get("/api/questions/", {"after": "2026-99-99_x", "page_size": "3"}).json()
     assert [row["id"] for row in broken["results"]] == seen[:3]

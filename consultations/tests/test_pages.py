@@ -209,7 +209,8 @@ def test_queue_shows_more_by_deadline_without_counting(world, client_for, team):
     for i in range(23):  # two at each time: pages break between equal deadlines
         ask(world, text=f"{TEXT}（第 {i} 问）", category=cat, now=T0 + timedelta(days=i // 2))
     client = client_for(world.lawyer_f)
-    seen, params = [], {}
+    seen: list[int] = []
+    params: dict[str, str] = {}
     for _ in range(3):
         response = client.get("/consultations/queue/", params)
         page = response.context["page_obj"]
@@ -510,7 +511,7 @@ def test_query_counts_do_not_grow(
 def _walk(client, url: str) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
     """Every question the list shows, page by page along its "更多" links."""
     seen: list[int] = []
-    pages, params = 0, {}
+    pages, params = 0, dict[str, str]()
     while True:
         page = client.get(url, params).context["page_obj"]
         pages += 1

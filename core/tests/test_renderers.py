@@ -49,7 +49,7 @@ def test_the_project_renders_forms_with_it(settings):
     from django.forms.renderers import get_default_renderer
 
     assert settings.FORM_RENDERER == "core.renderers.FormRenderer"
-    get_default_renderer.cache_clear()
+    get_default_renderer.cache_clear()  # type: ignore[attr-defined]
     assert isinstance(get_default_renderer(), FormRenderer)
 
 

@@ -120,7 +120,8 @@ def test_case_list_scope_and_budget(world, setup, django_assert_max_num_queries)
 def test_case_list_more_walks_every_case_once(world, setup):
     many_cases(world, setup, 45)
     client = login(world.bureau_admin)
-    seen, params = [], {}
+    seen: list[int] = []
+    params: dict[str, str] = {}
     for _ in range(5):
         response = client.get(url("case_list"), params)
         page = response.context["page_obj"]
