@@ -179,3 +179,21 @@ def build_world() -> World:
         outsider=outsider,
         superuser=superuser,
     )
+
+
+def walk_more(client: Any, url: str, *, limit: int = 10) -> tuple[list[int], list[Any]]:
+    """Follow a keyset list's "更多" (core.paging) from its first page: the ids of every row
+    shown, in order, and the responses. Each page but the last must offer "更多"."""
+    ids: list[int] = []
+    responses: list[Any] = []
+    params: dict[str, str] = {}
+    for _ in range(limit):
+        response = client.get(url, params)
+        responses.append(response)
+        page = response.context["page_obj"]
+        ids += [row.pk for row in page]
+        if not page.has_next:
+            return ids, responses
+        assert page.more_label in response.content.decode()  # noqa: S101
+        params = {"after": page.next_cursor}
+    raise AssertionError(f"more than {limit} pages")

@@ -18,7 +18,7 @@ from consultations import services
 from consultations.choices import AssignmentStatus, QuestionStatus, ServiceStatus
 from consultations.models import DutyShift, Question, QuestionAssignment, ServiceRequest
 from core.scope import get_principal
-from core.testing import make_firm, make_lawyer, make_user
+from core.testing import make_firm, make_lawyer, make_user, walk_more
 from core.workspace import panels_for
 from regions.services import set_home_community
 
@@ -208,17 +208,8 @@ def test_queue_shows_more_by_deadline_without_counting(world, client_for, team):
     cat = category()
     for i in range(23):  # two at each time: pages break between equal deadlines
         ask(world, text=f"{TEXT}（第 {i} 问）", category=cat, now=T0 + timedelta(days=i // 2))
-    client = client_for(world.lawyer_f)
-    seen: list[int] = []
-    params: dict[str, str] = {}
-    for _ in range(3):
-        response = client.get("/consultations/queue/", params)
-        page = response.context["page_obj"]
-        seen += [q.pk for q in page]
-        if not page.has_next:
-            break
-        assert ">更多</a>" in response.content.decode()
-        params = {"after": page.next_cursor}
+    seen, responses = walk_more(client_for(world.lawyer_f), "/consultations/queue/")
+    assert len(responses) == 2 and ">更多</a>" in responses[0].content.decode()
     expected = Question.objects.filter(pk__in=seen).order_by("reply_deadline", "id")
     assert seen == list(expected.values_list("pk", flat=True))  # in order, none twice
     assert len(seen) == 23  # each was assigned to the firm's lawyer
@@ -508,27 +499,14 @@ def test_query_counts_do_not_grow(
 # --- growing lists: "更多" by posting time ----------------------------------------------------
 
 
-def _walk(client, url: str) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
-    """Every question the list shows, page by page along its "更多" links."""
-    seen: list[int] = []
-    pages, params = 0, dict[str, str]()
-    while True:
-        page = client.get(url, params).context["page_obj"]
-        pages += 1
-        seen += [q.pk for q in page]
-        if not page.has_next or pages > 5:
-            return seen, pages
-        params = {"after": page.next_cursor}
-
-
 def test_question_lists_walk_every_question_once(world, client_for):
     cat = category()
     for i in range(23):  # three at each time: pages break between equal times
         ask(world, text=f"{TEXT}（第 {i} 问）", category=cat, now=T0 + timedelta(days=i // 3))
     expected = list(Question.objects.order_by("-posted_at", "-id").values_list("pk", flat=True))
-    seen, pages = _walk(client_for(world.resident), reverse("consultations:mine"))
-    assert seen == expected and pages == 2
-    seen, pages = _walk(client_for(world.bureau_admin), reverse("consultations:question_list"))
-    assert seen == expected and pages == 2
+    seen, pages = walk_more(client_for(world.resident), reverse("consultations:mine"))
+    assert seen == expected and len(pages) == 2
+    seen, pages = walk_more(client_for(world.bureau_admin), reverse("consultations:question_list"))
+    assert seen == expected and len(pages) == 2
     page = client_for(world.bureau_admin).get(reverse("consultations:question_list"))
     assert "更多" in page.content.decode() and "第 1 /" not in page.content.decode()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from core.testing import make_user
+from core.testing import make_user, walk_more
 from mediation import services
 from mediation.choices import CaseStatus, Guidance, OrgKind, PartyRole
 from mediation.models import Case, Mediator, Organization
@@ -119,17 +119,8 @@ def test_case_list_scope_and_budget(world, setup, django_assert_max_num_queries)
 
 def test_case_list_more_walks_every_case_once(world, setup):
     many_cases(world, setup, 45)
-    client = login(world.bureau_admin)
-    seen: list[int] = []
-    params: dict[str, str] = {}
-    for _ in range(5):
-        response = client.get(url("case_list"), params)
-        page = response.context["page_obj"]
-        seen += [c.pk for c in page]
-        if not page.has_next:
-            break
-        assert "更多" in response.content.decode()
-        params = {"after": page.next_cursor}
+    seen, pages = walk_more(login(world.bureau_admin), url("case_list"))
+    assert len(pages) == 3
     expected = Case.objects.filter(district=world.district).order_by("-applied_at", "-id")
     assert seen == list(expected.values_list("pk", flat=True)) and len(seen) == 45
 

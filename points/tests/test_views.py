@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.scope import get_principal
-from core.testing import make_user
+from core.testing import make_user, walk_more
 from core.workspace import panels_for
 from points import services
 from points.choices import Action, CouponStatus, OfferStatus
@@ -256,17 +256,7 @@ def test_history_walks_the_ledger_with_more(world: Any, rules: Any, client_for: 
     from points.models import LedgerEntry
 
     _grow(world, 45)
-    client = client_for(world.resident)
-    seen: list[int] = []
-    params: dict[str, str] = {}
-    for _ in range(5):
-        response = client.get(url("history"), params)
-        page = response.context["page_obj"]
-        seen += [e.pk for e in page]
-        if not page.has_next:
-            break
-        assert "更多" in response.text
-        params = {"after": page.next_cursor}
+    seen, _pages = walk_more(client_for(world.resident), url("history"))
     mine = LedgerEntry.objects.filter(account__user=world.resident)
     assert seen == list(mine.order_by("-occurred_at", "-id").values_list("pk", flat=True))
     assert len(seen) > 40
