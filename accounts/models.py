@@ -103,6 +103,10 @@ class User(AbstractBaseUser, PermissionsMixin, AuditedModel):
     def __str__(self) -> str:
         return self.name or mask_phone(self.phone)
 
+    def clean(self) -> None:
+        super().clean()
+        self.phone = normalize_phone(self.phone)
+
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)

@@ -178,8 +178,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("text", "")[:500]
     district = SearchForm(district=_home_district(request.user)).chosen_district
     entries = knowledge.search(
-        KnowledgeEntry.objects.visible_to(request.user).in_district(district),  # type: ignore[attr-defined]
-        text,
+        KnowledgeEntry.objects.in_district(district).visible_to(request.user), text
     )[:SUGGESTIONS]
     return render(request, "consultations/includes/suggestions.html", {"entries": entries})
 
@@ -569,8 +568,8 @@ def knowledge_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, district=_home_district(request.user))
     text = form.cleaned_data.get("q", "") if form.is_valid() else ""
     entries = (
-        KnowledgeEntry.objects.visible_to(request.user)
-        .in_district(form.chosen_district)  # type: ignore[attr-defined]
+        KnowledgeEntry.objects.in_district(form.chosen_district)
+        .visible_to(request.user)
         .select_related("category")
     )
     qs = knowledge.search(entries, text) if text else entries.order_by("-published_at", "-id")

@@ -26,6 +26,7 @@ from django.db.models import Field, Model, Q, QuerySet
 CURSOR_PARAM = "after"
 PAGE_SIZE = 20
 SEPARATOR = "_"
+MORE_EARLIER = "更多（更早的记录）"  # the label of a list newest first
 
 
 @dataclass
@@ -33,7 +34,7 @@ class KeysetPage:
     object_list: list[Any]
     next_cursor: str = ""  # empty: this is the last page
     is_first: bool = True
-    more_label: str = "更多（更早的记录）"  # lists newest first; a queue says "更多"
+    more_label: str = MORE_EARLIER  # a queue, most urgent first, says "更多"
     keyset: bool = field(default=True, init=False)  # templates tell it from a numbered page
 
     @property
@@ -111,7 +112,7 @@ def keyset_page(
     *,
     order: Sequence[str],
     size: int = PAGE_SIZE,
-    more_label: str = "",
+    more_label: str = MORE_EARLIER,
 ) -> KeysetPage:
     """The ``size`` rows after ``cursor`` in ``order`` (the first ones without a cursor)."""
     keys = _key_fields(qs.model, order)
@@ -126,5 +127,5 @@ def keyset_page(
         object_list=rows,
         next_cursor=encode_cursor(rows[-1], keys) if more else "",
         is_first=values is None,
-        **({"more_label": more_label} if more_label else {}),
+        more_label=more_label,
     )

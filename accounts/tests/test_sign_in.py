@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import SmsCode, User
 from accounts.services import send_login_code, verify_login_code
 from core.models import LoginLog
-from core.testing import PASSWORD
+from core.testing import PASSWORD, make_user
 
 
 def code_from(outbox):
@@ -148,3 +148,10 @@ def test_logout_requires_post_and_logs(world, client):
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
     assert LoginLog.objects.filter(method="logout", user=world.resident).exists()
+
+
+def test_a_users_phone_is_cleaned_to_its_eleven_digits(db):
+    user = make_user("号码")
+    user.phone = "+86 139-1234-5678"
+    user.clean()
+    assert user.phone == "13912345678"
