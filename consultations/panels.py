@@ -35,12 +35,7 @@ def resident_panel(request: Any, binding: RoleBinding) -> dict[str, Any]:
 
 def lawyer_panel(request: Any, binding: RoleBinding) -> dict[str, Any]:
     user = request.user
-    live = (
-        Question.objects.visible_to(user)
-        .with_access(user)  # type: ignore[attr-defined]
-        .filter(my_status__in=LIVE_ASSIGNMENT)
-        .exclude(status=QuestionStatus.CLOSED)
-    )
+    live = Question.objects.assigned_to(user, LIVE_ASSIGNMENT).with_access(user)
     return {
         "counts": _counts(live),
         "pending_conflict": live.filter(my_status="pending").count(),

@@ -17,6 +17,7 @@ and a lawyer who was assigned it and confirmed there is no conflict of interest
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery, Value
@@ -49,10 +50,31 @@ def _working_districts(p: Principal) -> set[int]:
     return {b.district_id for b in p.bindings if b.role != Role.RESIDENT and b.district_id}
 
 
+def _duty_pool(p: Principal) -> Any:
+    """Ids of the open questions routed to duty lawyers of the lawyer's districts, on a
+    day the lawyer is on duty (checked once per query, not per row); None for a user who
+    is no lawyer."""
+    from consultations.choices import AssignmentReason, QuestionStatus
+    from consultations.models import DutyShift, QuestionAssignment
+
+    lawyers = p.ids(Role.LAWYER)
+    if not lawyers:
+        return None
+    on_duty = Exists(DutyShift.objects.filter(lawyer_id__in=lawyers, date=timezone.localdate()))
+    return (
+        QuestionAssignment.objects.filter(
+            on_duty,
+            reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED],
+            question__district_id__in=sorted(lawyer_districts(p)),
+        )
+        .exclude(question__status=QuestionStatus.CLOSED)
+        .values("question_id")
+    )
+
+
 class QuestionQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> ScopedQuerySet:
-        from consultations.choices import AssignmentReason, QuestionStatus
-        from consultations.models import DutyShift, QuestionAssignment
+        from consultations.models import QuestionAssignment
 
         p = get_principal(user)
         if p.is_superuser:
@@ -60,23 +82,7 @@ class QuestionQuerySet(ScopedQuerySet):
         if p.user_id is None:
             return self.none()
         firms = lawyer_firms(p)
-        lawyers = p.ids(Role.LAWYER)
-        pool = None
-        if lawyers:
-            # Open questions routed to duty lawyers of the lawyer's districts, on a day
-            # the lawyer is on duty (checked once per query, not per row).
-            on_duty = Exists(
-                DutyShift.objects.filter(lawyer_id__in=lawyers, date=timezone.localdate())
-            )
-            pool = (
-                QuestionAssignment.objects.filter(
-                    on_duty,
-                    reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED],
-                    question__district_id__in=sorted(lawyer_districts(p)),
-                )
-                .exclude(question__status=QuestionStatus.CLOSED)
-                .values("question_id")
-            )
+        pool = _duty_pool(p)
         firm_rows = (
             QuestionAssignment.objects.filter(lawyer__firm_id__in=sorted(firms)).values(
                 "question_id"
@@ -99,6 +105,29 @@ class QuestionQuerySet(ScopedQuerySet):
             pool,
             q_in("community__street_id", p.ids(Role.STREET_STAFF)),
         )
+
+    def assigned_to(self, user: Any, statuses: Iterable[str]) -> QuestionQuerySet:
+        """The open questions routed to the user as a lawyer, by their own assignments in
+        one of ``statuses``: a part of ``visible_to`` (a lawyer sees what is routed to
+        their firm, so to them), read from the lawyer's own assignments (an index on
+        (lawyer, status)) however many questions the firm or the district has."""
+        from consultations.choices import QuestionStatus
+        from consultations.models import QuestionAssignment
+
+        lawyers = sorted(get_principal(user).ids(Role.LAWYER))
+        if not lawyers:
+            return self.none()
+        mine = QuestionAssignment.objects.filter(lawyer_id__in=lawyers, status__in=list(statuses))
+        return self.filter(pk__in=mine.values("question_id")).exclude(status=QuestionStatus.CLOSED)
+
+    def duty_pool_of(self, user: Any) -> QuestionQuerySet:
+        """The open questions routed to duty lawyers of the lawyer's districts, on a day
+        the lawyer is on duty (the pool branch of ``visible_to``), none of them answered
+        yet."""
+        pool = _duty_pool(get_principal(user))
+        if pool is None:
+            return self.none()
+        return self.filter(pk__in=pool, first_replied_at__isnull=True)
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         """Only the asker (or the staff member who filed it) changes a question itself

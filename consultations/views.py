@@ -58,7 +58,7 @@ from consultations.models import (
     QuestionAttachment,
     ServiceRequest,
 )
-from consultations.querysets import can_read_text, lawyer_districts
+from consultations.querysets import can_read_text
 from core.excel import xlsx_response
 from core.forms import run_service
 from core.paging import CURSOR_PARAM, KeysetPage, keyset_page
@@ -371,13 +371,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The lawyer's live assignments, then (on a duty day) the district's duty pool.
     Both are read from the lawyer's own assignments and districts, not the table."""
     user: Any = request.user
-    p = get_principal(user)
-    lawyers = sorted(p.ids(Role.LAWYER))
-    if not lawyers:
+    if not get_principal(user).ids(Role.LAWYER):
         raise Http404
-    base = _list_rows(Question.objects.visible_to(user), user).exclude(status=QuestionStatus.CLOSED)
-    live = QuestionAssignment.objects.filter(lawyer_id__in=lawyers, status__in=LIVE_ASSIGNMENT)
-    mine = base.filter(pk__in=live.values("question_id"))
+    mine = _list_rows(Question.objects.assigned_to(user, LIVE_ASSIGNMENT), user)
     # The most urgent first; "更多" for the rest, nothing counted (core.paging).
     page = keyset_page(
         mine, request.GET.get(CURSOR_PARAM), order=("reply_deadline", "id"), more_label="更多"
@@ -385,15 +381,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     _mark_access(user, page)
     pool: list[Question] = []
     if roster.on_duty_today(user).exists():
-        pooled = QuestionAssignment.objects.filter(
-            reason__in=[AssignmentReason.DUTY, AssignmentReason.ESCALATED],
-            question__district_id__in=sorted(lawyer_districts(p)),
-            question__first_replied_at__isnull=True,
-        ).values("question_id")
+        pooled = _list_rows(Question.objects.duty_pool_of(user), user)
         pool = list(
-            base.filter(Q(my_status__isnull=True), pk__in=pooled).order_by("reply_deadline", "id")[
-                :PAGE_SIZE
-            ]
+            pooled.filter(Q(my_status__isnull=True)).order_by("reply_deadline", "id")[:PAGE_SIZE]
         )
         _mark_access(user, pool)
     return render(request, "consultations/queue.html", {"page_obj": page, "pool": pool})

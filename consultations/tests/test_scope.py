@@ -7,18 +7,20 @@ from datetime import date
 from django.utils import timezone
 
 from consultations import services
+from consultations.choices import LIVE_ASSIGNMENT, AssignmentStatus
 from consultations.models import (
     DutyShift,
     DutySwapRequest,
     KnowledgeEntry,
     Notice,
     Question,
+    QuestionAssignment,
     ServiceRequest,
 )
 from core.testing import make_user
 from regions.services import set_home_community
 
-from .conftest import ask, pair
+from .conftest import ask, duty, pair
 
 
 def visible(model, user):
@@ -86,6 +88,49 @@ def test_duty_pool_only_on_duty_days(world, team):
     DutyShift.objects.create(district=world.district, date=timezone.localdate(), lawyer=team.duty_a)
     services.assign_next(q, now=timezone.now())
     assert visible(Question, team.duty_a.user) == {q.pk}
+
+
+def assigned(user):
+    return set(Question.objects.assigned_to(user, LIVE_ASSIGNMENT).values_list("pk", flat=True))
+
+
+def test_assigned_to_is_the_lawyers_own_live_open_questions(world, team):
+    """The queue's rows: the user's own live assignments on open questions, a part of
+    what they may see (not the firm's, not closed ones, nothing for other roles)."""
+    pair(world)
+    q = ask(world)  # routed to the liaison L (user lawyer_f) of firm F
+    other = ask(world, text="第二个问题：邻居装修噪音太大，晚上十点还在施工怎么办？")
+    assert assigned(world.lawyer_f) == {q.pk, other.pk}
+    assert assigned(world.lawyer_f) <= visible(Question, world.lawyer_f)
+    # A colleague of the same firm sees the questions but has none of them to answer.
+    assert visible(Question, team.colleague.user) == {q.pk, other.pk}
+    for user in (team.colleague.user, world.firm_admin_f, world.resident, world.superuser):
+        assert assigned(user) == set(), user
+    services.close_question(actor=world.resident, question=other, rating=None)
+    assert assigned(world.lawyer_f) == {q.pk}
+    assignment = QuestionAssignment.objects.get(question=q, lawyer=world.lawyer_l)
+    assignment.status = AssignmentStatus.DECLINED
+    assignment.save(update_fields=["status"])
+    assert assigned(world.lawyer_f) == set()
+
+
+def test_duty_pool_of_is_open_unanswered_duty_questions_on_a_duty_day(world, team):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    duty(world, today, team.duty_a)
+    q = ask(world, now=now)  # no pairing: routed to the duty lawyer A
+    pool = Question.objects.duty_pool_of
+    assert QuestionAssignment.objects.filter(question=q, lawyer=team.duty_a).exists()
+    # B, of the same district, sees the pool only on a day B is on duty.
+    assert set(pool(team.duty_b.user)) == set()
+    duty(world, today, team.duty_b)
+    assert set(pool(team.duty_b.user)) == {q}
+    assert set(pool(team.duty_b.user)) <= set(Question.objects.visible_to(team.duty_b.user))
+    for user in (world.resident, world.bureau_admin, world.superuser):
+        assert set(pool(user)) == set(), user
+    services.confirm_no_conflict(actor=team.duty_a.user, question=q)
+    services.post_reply(actor=team.duty_a.user, question=q, text="您好，可以先和房东协商。")
+    assert set(pool(team.duty_b.user)) == set()  # answered: out of the pool
 
 
 def test_roster_quotes_notices_and_knowledge_scope(world, team):
