@@ -139,6 +139,17 @@ def clean_text(value: object) -> str:
 # --- who is who ------------------------------------------------------------------------
 
 
+def prefetch_people(case: Case) -> None:
+    """Read the case's parties and mediators once, for a page that asks who the viewer
+    is several times (``case_mediator``, ``my_party_rows``, ``parts``). Only after every
+    change of the request: the rows are not read again."""
+    models.prefetch_related_objects([case], "parties", "mediators")
+
+
+def _prefetched(case: Case, relation: str) -> bool:
+    return relation in getattr(case, "_prefetched_objects_cache", {})
+
+
 def my_parties(actor: Any, case: Case) -> models.QuerySet[Party]:
     """The actor's own party rows in the case (by account or by phone)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -149,10 +160,26 @@ def my_parties(actor: Any, case: Case) -> models.QuerySet[Party]:
     return case.parties.filter(mine)
 
 
+def my_party_rows(actor: Any, case: Case) -> list[Party]:
+    """``my_parties`` as a list, from the prefetched parties when there are some."""
+    if not _prefetched(case, "parties"):
+        return list(my_parties(actor, case))
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return []
+    return [
+        party
+        for party in case.parties.all()
+        if party.user_id == actor.pk or (actor.phone and party.phone == actor.phone)
+    ]
+
+
 def case_mediator(actor: Any, case: Case) -> Mediator | None:
     """The actor as one of the case's assigned (active) mediators."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
+    if _prefetched(case, "mediators"):
+        mine = [m for m in case.mediators.all() if m.user_id == actor.pk and m.is_active]
+        return min(mine, key=lambda m: m.pk, default=None)
     return case.mediators.filter(user_id=actor.pk, is_active=True).first()
 
 
@@ -173,7 +200,7 @@ def parts(actor: Any, case: Case) -> set[str]:
         found |= {RUN, PARTICIPANT}
     if case.lawyer_id is not None and case.lawyer_id in p.ids(Role.LAWYER):
         found.add(PARTICIPANT)
-    if my_parties(actor, case).exists():
+    if my_party_rows(actor, case):
         found |= {PARTY, PARTICIPANT}
     return found
 

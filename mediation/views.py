@@ -371,6 +371,7 @@ def _detail(
     request: HttpRequest, case: Case, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
+    services.prefetch_people(case)
     actions = services.allowed_actions(user, case)
     forms = {action: FORMS[action](case, user, None) for action in actions if action in FORMS}
     forms.update(bound or {})
@@ -378,7 +379,7 @@ def _detail(
     unmasked = services.sees_personal_data(user, case)
     if unmasked:
         record_view(case, fields=PERSONAL_FIELDS, district_id=case.district_id)
-    my_parties = list(services.my_parties(user, case))
+    my_parties = services.my_party_rows(user, case)
     context = {
         "case": case,
         "actions": actions,

@@ -4,11 +4,14 @@ statistics and the register, with query budgets that do not grow with the data."
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -115,6 +118,40 @@ def test_case_list_scope_and_budget(world, setup, django_assert_max_num_queries)
     cursor = response.context["page_obj"].next_cursor
     with django_assert_max_num_queries(14):
         assert client.get(url("case_list"), {"after": cursor}).status_code == 200
+
+
+def main_table(sql):
+    found = re.search(r' FROM "(\w+)"', sql)
+    return found.group(1) if found else sql[:40]
+
+
+def test_case_page_reads_parties_and_mediators_once(world, setup):
+    """Who the viewer is (party, mediator) is asked several times per page: the case's
+    parties and mediators are read once, and the count does not grow with the room."""
+    case = advance(world, setup, with_id(world, setup), CaseStatus.ASSIGNED)
+    services.post_message(actor=world.resident, case=case, text="请问什么时候调解？", files=[])
+    counts = {}
+    for who, user, budget in ((world.resident, world.resident, 11), ("m1", setup.m1.user, 16)):
+        client = login(user)
+        client.get(reverse(DETAIL, args=[case.pk]))  # the first request writes the log
+        with CaptureQueriesContext(connection) as before:
+            assert client.get(reverse(DETAIL, args=[case.pk])).status_code == 200
+        counts[user.pk] = len(before)
+        tables = [main_table(q["sql"]) for q in before]
+        assert len(before) <= budget, "\n".join(q["sql"][-300:] for q in before)
+        # (a mediator's page also lists the organization's mediators in the assign form)
+        case_mediators = [q for q in before if 'JOIN "mediation_case_mediators"' in q["sql"]]
+        assert len(case_mediators) == 1, (who, tables)
+        assert tables.count("mediation_party") == 1, (who, tables)
+    for i in range(3):
+        services.post_message(actor=world.resident, case=case, text=f"第 {i} 条留言", files=[])
+        services.post_message(actor=setup.m1.user, case=case, text=f"回复 {i}", files=[])
+    for user in (world.resident, setup.m1.user):
+        client = login(user)
+        client.get(reverse(DETAIL, args=[case.pk]))
+        with CaptureQueriesContext(connection) as after:
+            html = client.get(reverse(DETAIL, args=[case.pk])).content.decode()
+        assert len(after) == counts[user.pk] and "回复 2" in html
 
 
 def test_case_list_more_walks_every_case_once(world, setup):
