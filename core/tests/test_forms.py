@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 
+import django_filters
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from core.forms import FastSelect
+from core.forms import BootstrapFormMixin, FastSelect, ListedChoiceIterator, bootstrap, listed
+from regions.models import Community
 
 CHOICES = [
     ("", "请选择"),
@@ -47,3 +51,56 @@ def test_attributes_are_escaped_and_booleans_written_bare():
     )
     assert 'class="a&quot;b"' in html and " required" in html and "disabled" not in html
     assert 'hx-get="/o/?a=1&amp;b=2"' in html
+
+
+# --- model selects read their choices by one plain query ------------------------------------
+
+
+class CommunityForm(BootstrapFormMixin, forms.Form):
+    community = forms.ModelChoiceField(queryset=Community.objects.order_by("pk"))
+    communities = forms.ModelMultipleChoiceField(
+        queryset=Community.objects.order_by("pk"), required=False
+    )
+
+
+class CommunityFilter(django_filters.FilterSet):
+    community = django_filters.ModelChoiceFilter(
+        queryset=Community.objects.order_by("pk"), null_label="未填社区"
+    )
+
+    class Meta:
+        model = Community
+        fields = ["community"]
+
+
+def test_model_selects_read_their_choices_by_one_plain_query(world):
+    """Django reads a model select's choices through QuerySet.iterator(): a server-side
+    cursor on PostgreSQL (DECLARE, then FETCH and CLOSE, three round trips)."""
+    expected = [(str(c.pk), False, c.name) for c in Community.objects.order_by("pk")]
+    form = CommunityForm()
+    assert form.fields["community"].iterator is ListedChoiceIterator  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["community"]) + str(form["communities"])
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "SELECT"]
+    assert not any("DECLARE" in q["sql"] for q in queries)
+    assert options(html) == [("", True, "---------"), *expected, *expected]
+    # The same choices, and the same validation, as the framework's own.
+    bound = CommunityForm({"community": world.community_a1.pk})
+    assert bound.is_valid() and bound.cleaned_data["community"] == world.community_a1
+    assert not CommunityForm({"community": 999999}).is_valid()
+
+
+def test_filter_selects_keep_their_own_choices(world):
+    """django-filter's iterator adds a "null" choice and reads the rest through
+    Django's: the listed subclass keeps the choice and reads the rest by one query."""
+    filterset = CommunityFilter(queryset=Community.objects.all())
+    bootstrap(filterset.form)
+    field = filterset.form.fields["community"]
+    assert issubclass(field.iterator, ListedChoiceIterator)  # type: ignore[attr-defined]
+    assert listed(field.iterator) is field.iterator  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as queries:
+        html = str(filterset.form["community"])
+    assert not any("DECLARE" in q["sql"] for q in queries) and len(queries) == 1
+    names = [label for _value, _selected, label in options(html)]
+    assert names[:2] == ["---------", "未填社区"]
+    assert names[2:] == [c.name for c in Community.objects.order_by("pk")]
