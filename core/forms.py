@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
@@ -82,8 +82,12 @@ class FastSelect(forms.Select):
 
         def option(key: Any, label: Any) -> str:
             key = "" if key is None else str(key)
-            selected = mark_safe(" selected") if key in chosen else ""
-            return format_html('<option value="{}"{}>{}</option>', key, selected, label)
+            selected = " selected" if key in chosen else ""
+            # Escaped as format_html would, without its per-call formatting (hundreds a page).
+            return (
+                f'<option value="{conditional_escape(key)}"{selected}>'
+                f"{conditional_escape(label)}</option>"
+            )
 
         parts: list[str] = [format_html("<select{}>", flatatt(final))]
         for key, label in self.choices:

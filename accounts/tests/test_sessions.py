@@ -3,12 +3,21 @@ an idle timeout and an absolute limit from sign-in."""
 
 from __future__ import annotations
 
+import os
+import uuid
+
+import pytest
+import redis
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import LoginLog
 from core.testing import PASSWORD
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def test_signing_in_gives_a_new_session_key(world, client):
@@ -83,3 +92,44 @@ def test_activity_is_written_at_most_once_a_minute(world, client_for, clock):
     clock.move(seconds=31)
     client.get(reverse("workspace"))
     assert client.session["_shangfa_seen_at"] > seen
+
+
+@pytest.fixture
+def redis_sessions(settings):  # type: ignore[no-untyped-def]
+    """The production set-up (REDIS_URL): the cache in Redis, sessions read from it and
+    written through to the database; keys of this test only, removed afterwards."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not reachable at {REDIS_URL} ({exc}); start redis-server.")
+    prefix = f"shangfa-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    server = redis.Redis.from_url(REDIS_URL)
+    yield server, prefix
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
+def test_sessions_in_redis_are_read_without_the_database_and_end_at_sign_out(
+    world, sign_in, redis_sessions
+):
+    server, prefix = redis_sessions
+    client = sign_in(world.resident)
+    key = client.session.session_key
+    assert client.get(reverse("workspace")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("workspace")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"]]
+    assert list(server.scan_iter(f"{prefix}:*{key}"))  # in Redis
+    assert Session.objects.filter(session_key=key).exists()  # and in the database
+    client.post(reverse("accounts:logout"))
+    assert not list(server.scan_iter(f"{prefix}:*{key}"))
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(reverse("workspace")).status_code == 302

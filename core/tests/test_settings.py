@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from core import env
 
 ROOT = Path(__file__).resolve().parents[2]
+REDIS = "redis://127.0.0.1:6379/0"  # only named: importing the settings connects to nothing
 
 
 def test_env_bool(monkeypatch):
@@ -107,3 +108,13 @@ def test_production_mode_passes_deploy_check(tmp_path):
         VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_sessions_are_cached_in_redis_when_there_is_redis(tmp_path):
+    """With REDIS_URL, sessions are read from Redis and written through to the
+    database; without it, the database alone."""
+    show = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    with_redis = _manage("shell", "-c", show, REDIS_URL=REDIS, VAR_DIR=str(tmp_path))
+    assert with_redis.stdout.split()[-1] == "django.contrib.sessions.backends.cached_db"
+    without = _manage("shell", "-c", show, REDIS_URL="", VAR_DIR=str(tmp_path))
+    assert without.stdout.split()[-1] == "django.contrib.sessions.backends.db", without.stderr
