@@ -380,13 +380,15 @@ def report(
         else f"**not met** (failures {total.failures:,}, errors in the users' code {errors:,}, "
         f"p95 {total.p95:.0f} ms)"
     )
+    from bench.run import cache_note
+
     lines = [
         f"# make load — {scale} — {date.today():%Y-%m-%d}",
         "",
         f"- commit {about['commit']}; CPU {about['cpu']}; memory {about['memory']}; "
         f"Python {about['python']}; PostgreSQL {about['postgresql']}",
         f"- server: gunicorn, {workers} sync workers, DEBUG off, persistent connections; "
-        "locust (bench/locustfile.py) on the same machine, 127.0.0.1 only",
+        "locust (bench/locustfile.py) on the same machine, 127.0.0.1 only; " + cache_note(),
         f"- {users} users, spawn rate {spawn_rate:g}/s, {duration_s} s"
         + (f"; mix: {mix}" if mix else ""),
         f"- total: {total.count:,} requests, {total.rps:.1f} requests/s, "
