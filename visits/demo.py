@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from firms.models import Lawyer
 from pairing.models import Liaison, Pairing
-from regions.models import District, RegionRole, ResidentProfile
+from regions.models import Community, District, RegionRole, ResidentProfile
 from visits import services
 from visits.choices import (
     FollowUp,
@@ -177,6 +177,12 @@ def _visits(
             community_id__in=[p.community_id for p in pairings],
         ).values_list("community_id", "user_id")
     )
+    places = {
+        pk: (street_id, district_id)
+        for pk, street_id, district_id in Community.objects.filter(
+            pk__in=[p.community_id for p in pairings]
+        ).values_list("pk", "street_id", "street__district_id")
+    }
     plans = {
         (plan.community_id, plan.firm_id): plan
         for plan in VisitPlan.objects.current().filter(
@@ -231,6 +237,8 @@ def _visits(
                     Visit(
                         firm_id=p.firm_id,
                         community_id=p.community_id,
+                        street_id=places[p.community_id][0],
+                        district_id=places[p.community_id][1],
                         date=day,
                         kind=kind,
                         participants=len(homes) * 2 if homes else rng.randint(8, 60),

@@ -87,6 +87,14 @@ class HouseholdQuerySet(_PlaceScoped):
 
 
 class VisitQuerySet(_PlaceScoped):
+    def _region(self, p: Principal) -> list[Q | None]:
+        """A visit carries its street and district (each with an index by date)."""
+        return [
+            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in("street_id", p.ids(Role.STREET_STAFF)),
+            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
+        ]
+
     def _own(self, p: Principal) -> list[Q | None]:
         from visits.models import Visit
 

@@ -104,3 +104,25 @@ def test_scope_per_persona(paired):
     assert ServiceDay.objects.visible_to(w.outsider).filter(pk=day.pk).exists()
     assert not ServiceDay.objects.editable_by(w.firm_admin_f).filter(pk=day.pk).exists()
     assert ServiceDay.objects.editable_by(w.community_staff_a1).filter(pk=day.pk).exists()
+
+
+def test_a_visit_carries_its_communitys_street_and_district(paired):
+    """The bureau's and the street's lists read the visit's own columns (each with an
+    index by date), not the community's street through two joins."""
+    w = paired
+    visit = Visit.objects.get(pk=record(w, date=date(2026, 3, 3)).pk)
+    a1 = w.community_a1
+    assert (visit.street_id, visit.district_id) == (a1.street_id, w.district.pk)
+    for user in (w.bureau_admin, w.street_staff_a):
+        sql = str(Visit.objects.visible_to(user).query)
+        assert "regions_street" not in sql and "regions_community" not in sql, sql
+        assert Visit.objects.visible_to(user).filter(pk=visit.pk).exists()
+    # Moved to a community of another street, the visit follows it (and its staff).
+    b1 = w.community_b1
+    assert b1.street_id != a1.street_id
+    visit.community = b1
+    visit.save(update_fields=["community"])
+    visit.refresh_from_db()
+    assert (visit.street_id, visit.district_id) == (b1.street_id, b1.street.district_id)
+    assert not Visit.objects.visible_to(w.street_staff_a).filter(pk=visit.pk).exists()
+    assert Visit.objects.visible_to(w.bureau_admin).filter(pk=visit.pk).exists()
