@@ -195,7 +195,10 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 
 def _question(request: HttpRequest, pk: int) -> Question:
     qs = Question.objects.visible_to(request.user).with_access(request.user)  # type: ignore[attr-defined]
-    return get_object_or_404(qs.select_related("category", "community", "asker", "filed_by"), pk=pk)
+    # (the page links the mediation case made from the question, if any: joined, not read
+    # by a query of its own)
+    related = ("category", "community", "asker", "filed_by", "mediation_case")
+    return get_object_or_404(qs.select_related(*related), pk=pk)
 
 
 @login_required

@@ -9,7 +9,9 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -510,3 +512,17 @@ def test_question_lists_walk_every_question_once(world, client_for):
     assert seen == expected and len(pages) == 2
     page = client_for(world.bureau_admin).get(reverse("consultations:question_list"))
     assert "更多" in page.content.decode() and "第 1 /" not in page.content.decode()
+
+
+def test_question_page_joins_the_mediation_case_instead_of_reading_it(world, client_for):
+    """The page links a mediation case made from the question (or offers to make one):
+    the case is joined to the question's own query, not read by one of its own."""
+    pair(world)
+    q = ask(world, now=timezone.now())
+    client = client_for(world.resident)
+    client.get(detail(q))
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(detail(q)).content.decode()
+    assert "申请转为调解" in body
+    assert not [x for x in queries if x["sql"].startswith('SELECT "mediation_case"')]
+    assert any('JOIN "mediation_case"' in x["sql"] for x in queries)
