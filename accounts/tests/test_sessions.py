@@ -105,7 +105,7 @@ def redis_sessions(settings):  # type: ignore[no-untyped-def]
     prefix = f"shangfa-test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }

@@ -113,8 +113,17 @@ def test_production_mode_passes_deploy_check(tmp_path):
 def test_sessions_are_cached_in_redis_when_there_is_redis(tmp_path):
     """With REDIS_URL, sessions are read from Redis and written through to the
     database; without it, the database alone."""
-    show = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    show = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
+    )
     with_redis = _manage("shell", "-c", show, REDIS_URL=REDIS, VAR_DIR=str(tmp_path))
-    assert with_redis.stdout.split()[-1] == "django.contrib.sessions.backends.cached_db"
+    assert with_redis.stdout.split()[-2:] == [
+        "core.cache.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ], with_redis.stderr
     without = _manage("shell", "-c", show, REDIS_URL="", VAR_DIR=str(tmp_path))
-    assert without.stdout.split()[-1] == "django.contrib.sessions.backends.db", without.stderr
+    assert without.stdout.split()[-2:] == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ], without.stderr
