@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.scope import RoleBinding
@@ -15,7 +15,14 @@ from regions.models import Community
 from visits import services
 from visits.choices import ReportStatus, VisitStatus
 from visits.coverage import community_coverage, roll_up
-from visits.models import MonthlyReport, Notice, ServiceDay, Visit, VisitPlan
+from visits.models import (
+    MonthlyReport,
+    Notice,
+    ServiceDay,
+    ServiceDaySignup,
+    Visit,
+    VisitPlan,
+)
 
 ROWS = 5
 
@@ -124,9 +131,9 @@ def bureau_panel(request: Any, b: RoleBinding) -> dict[str, Any]:
 def resident_panel(request: Any, b: RoleBinding) -> dict[str, Any] | None:
     if not b.object_id:
         return None
-    day = _upcoming(community_id=b.object_id).first()
-    signed_up = day is not None and day.signups.filter(user=request.user).exists()
-    return {"day": day, "signed_up": signed_up}
+    mine = ServiceDaySignup.objects.filter(service_day=OuterRef("pk"), user_id=request.user.pk)
+    day = _upcoming(community_id=b.object_id).annotate(signed_up=Exists(mine)).first()
+    return {"day": day, "signed_up": day is not None and day.signed_up}
 
 
 def register() -> None:

@@ -260,3 +260,23 @@ def test_history_walks_the_ledger_with_more(world: Any, rules: Any, client_for: 
     mine = LedgerEntry.objects.filter(account__user=world.resident)
     assert seen == list(mine.order_by("-occurred_at", "-id").values_list("pk", flat=True))
     assert len(seen) > 40
+
+
+def test_resident_panel_reads_balance_and_unused_coupons_in_one_query(
+    world: Any, rules: Any, rf: Any, django_assert_num_queries: Any
+) -> None:
+    from points.panels import resident_panel
+
+    request = rf.get("/workspace/")
+    request.user = world.resident
+    binding = next(b for b in get_principal(world.resident).bindings if b.role == "resident")
+    with django_assert_num_queries(1):
+        assert resident_panel(request, binding) == {"balance": 0, "unused": 0}  # no account
+    fund(world, world.resident, 30)
+    first, second = (make_offer(world.firm_f, points_cost=5, title=t) for t in ("甲", "乙"))
+    services.redeem(user=world.resident, offer=first)
+    services.cancel_coupon(
+        user=world.resident, coupon=services.redeem(user=world.resident, offer=second)
+    )
+    with django_assert_num_queries(1):  # the cancelled one's points came back
+        assert resident_panel(request, binding) == {"balance": 25, "unused": 1}

@@ -434,3 +434,32 @@ def test_visit_list_counts_nothing_and_keeps_its_query_count(paired, client_for)
     assert len(first) == len(later)
     sql = [q["sql"] for q in first.captured_queries + later.captured_queries]
     assert not [s for s in sql if '"__count"' in s]  # no page numbers, nothing counted
+
+
+def test_resident_panel_shows_the_next_day_and_the_sign_up_in_one_query(
+    paired, rf, django_assert_num_queries
+):
+    from core.scope import get_principal
+    from visits.panels import resident_panel
+
+    w = paired
+    services.schedule_service_days()
+    day = (
+        ServiceDay.objects.published()
+        .filter(community=w.community_a1, date__gte=timezone.localdate())
+        .order_by("date")
+        .first()
+    )
+    assert day is not None
+    request = rf.get("/workspace/")
+    request.user = w.resident
+    binding = next(b for b in get_principal(w.resident).bindings if b.role == "resident")
+    with django_assert_num_queries(1):
+        context = resident_panel(request, binding)
+    assert context["day"] == day and context["signed_up"] is False
+    services.sign_up(user=w.resident, service_day=day)
+    with django_assert_num_queries(1):
+        assert resident_panel(request, binding)["signed_up"] is True
+    # Another resident's sign-up is not theirs.
+    request.user = w.community_staff_a1
+    assert resident_panel(request, binding)["signed_up"] is False
