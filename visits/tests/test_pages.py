@@ -455,11 +455,10 @@ def test_resident_panel_shows_the_next_day_and_the_sign_up_in_one_query(
     request.user = w.resident
     binding = next(b for b in get_principal(w.resident).bindings if b.role == "resident")
     with django_assert_num_queries(1):
-        context = resident_panel(request, binding)
-    assert context["day"] == day and context["signed_up"] is False
+        assert resident_panel(request, binding) == {"day": day, "signed_up": False}
     services.sign_up(user=w.resident, service_day=day)
     with django_assert_num_queries(1):
-        assert resident_panel(request, binding)["signed_up"] is True
+        assert resident_panel(request, binding) == {"day": day, "signed_up": True}
     # Another resident's sign-up is not theirs.
     request.user = w.community_staff_a1
-    assert resident_panel(request, binding)["signed_up"] is False
+    assert resident_panel(request, binding) == {"day": day, "signed_up": False}
