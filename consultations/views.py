@@ -218,7 +218,12 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         colleagues = Lawyer.objects.filter(firm_id=my_lawyer.firm_id, is_active=True).exclude(
             pk__in=taken
         )
-    on_duty = roster.on_duty_today(user).filter(district_id=q.district_id).exists()
+    # Only a lawyer not yet assigned an open question may take it (and only on duty).
+    can_take = (
+        mine is None
+        and q.status != QuestionStatus.CLOSED
+        and roster.on_duty_today(user).filter(district_id=q.district_id).exists()
+    )
     context = {
         "q": q,
         "readable": readable,
@@ -237,7 +242,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "handover_form": HandoverForm(colleagues=colleagues)
         if mine == AssignmentStatus.ACTIVE and q.status != QuestionStatus.CLOSED
         else None,
-        "can_take": on_duty and mine is None and q.status != QuestionStatus.CLOSED,
+        "can_take": can_take,
         "show_contact": own
         or get_principal(user).has(Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN),
     }

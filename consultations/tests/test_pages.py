@@ -526,3 +526,19 @@ def test_question_page_joins_the_mediation_case_instead_of_reading_it(world, cli
     assert "申请转为调解" in body
     assert not [x for x in queries if x["sql"].startswith('SELECT "mediation_case"')]
     assert any('JOIN "mediation_case"' in x["sql"] for x in queries)
+
+
+def test_the_assigned_lawyers_page_does_not_ask_about_duty(world, client_for, team, now):
+    """Taking a question from the pool is for a lawyer not assigned it: the page of the
+    assigned lawyer (or of a closed question) does not read the duty roster."""
+    pair(world)
+    q = ask(world, now=now)
+    client = client_for(world.lawyer_f)
+    client.get(detail(q))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(detail(q))
+    assert response.status_code == 200 and response.context["can_take"] is False
+    roster = [
+        x for x in queries if x["sql"].split(" FROM ", 1)[-1].startswith('"consultations_duty')
+    ]
+    assert not roster, roster
