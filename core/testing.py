@@ -10,6 +10,10 @@ district E with its own street, community, firm and bureau admin (the outsider's
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -197,3 +201,30 @@ def walk_more(client: Any, url: str, *, limit: int = 10) -> tuple[list[int], lis
         assert page.more_label in response.content.decode()  # noqa: S101
         params = {"after": page.next_cursor}
     raise AssertionError(f"more than {limit} pages")
+
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+@contextmanager
+def redis_cache(settings: Any) -> Iterator[tuple[Any, str]]:
+    """The production cache (core.cache.RedisCache) on the real Redis (REDIS_URL, default
+    the local one) under a key prefix of its own, removed afterwards: yields the Redis
+    client and the prefix. Without Redis the test fails; it is never skipped."""
+    import pytest
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not reachable at {REDIS_URL} ({exc}); start redis-server.")
+    prefix = f"shangfa-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    }
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        yield server, prefix
+    finally:
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)

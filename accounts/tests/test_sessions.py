@@ -3,11 +3,7 @@ an idle timeout and an absolute limit from sign-in."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-import redis
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,9 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import LoginLog
-from core.testing import PASSWORD
-
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+from core.testing import PASSWORD, redis_cache
 
 
 def test_signing_in_gives_a_new_session_key(world, client):
@@ -97,24 +91,10 @@ def test_activity_is_written_at_most_once_a_minute(world, client_for, clock):
 @pytest.fixture
 def redis_sessions(settings):  # type: ignore[no-untyped-def]
     """The production set-up (REDIS_URL): the cache in Redis, sessions read from it and
-    written through to the database; keys of this test only, removed afterwards."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is not reachable at {REDIS_URL} ({exc}); start redis-server.")
-    prefix = f"shangfa-test-{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    server = redis.Redis.from_url(REDIS_URL)
-    yield server, prefix
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
+    written through to the database."""
+    with redis_cache(settings) as (server, prefix):
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        yield server, prefix
 
 
 def test_sessions_in_redis_are_read_without_the_database_and_end_at_sign_out(
