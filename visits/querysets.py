@@ -29,12 +29,17 @@ class _PlaceScoped(ScopedQuerySet):
 
     community_path = "community"
     firm_path: str | None = "firm"
+    # A model that keeps its community's street and district names its own columns.
+    street_path: str | None = None
+    district_path: str | None = None
 
     def _region(self, p: Principal) -> list[Q | None]:
         c = self.community_path
+        street = self.street_path or f"{c}__street"
+        district = self.district_path or f"{street}__district"
         return [
-            q_in(f"{c}__street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in(f"{c}__street_id", p.ids(Role.STREET_STAFF)),
+            q_in(f"{district}_id", p.ids(Role.BUREAU_ADMIN)),
+            q_in(f"{street}_id", p.ids(Role.STREET_STAFF)),
             q_in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
         ]
 
@@ -87,13 +92,9 @@ class HouseholdQuerySet(_PlaceScoped):
 
 
 class VisitQuerySet(_PlaceScoped):
-    def _region(self, p: Principal) -> list[Q | None]:
-        """A visit carries its street and district (each with an index by date)."""
-        return [
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-        ]
+    # A visit carries its street and district (each with an index by date).
+    street_path = "street"
+    district_path = "district"
 
     def _own(self, p: Principal) -> list[Q | None]:
         from visits.models import Visit
