@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditedModel
 from firms.models import LawFirm, Lawyer
 from pairing.querysets import HonoraryPostQuerySet, LiaisonQuerySet, PairingQuerySet
-from regions.models import Community, Street
+from regions.models import MAX_LIAISONS, Community, Street
+
+# The liaison slots of a pairing: one active liaison per slot (a database rule).
+SLOTS = range(1, MAX_LIAISONS + 1)
 
 
 class Pairing(AuditedModel):
@@ -61,9 +64,9 @@ class Pairing(AuditedModel):
 
 
 class Liaison(AuditedModel):
-    """A liaison lawyer (联络员) of the paired firm. ``slot`` (1 or 2) makes "at most two
-    active liaisons per pairing" a database rule; a trigger (migration 0002) makes
-    "the lawyer belongs to the pairing's firm" one too."""
+    """A liaison lawyer (联络员) of the paired firm. ``slot`` (1 … MAX_LIAISONS) makes
+    "at most MAX_LIAISONS active liaisons per pairing" a database rule; a trigger
+    (migration 0002) makes "the lawyer belongs to the pairing's firm" one too."""
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对"), on_delete=models.PROTECT, related_name="liaisons"
@@ -71,7 +74,7 @@ class Liaison(AuditedModel):
     lawyer = models.ForeignKey(
         Lawyer, verbose_name=_("律师"), on_delete=models.PROTECT, related_name="liaison_posts"
     )
-    slot = models.PositiveSmallIntegerField(_("序号"), choices=[(1, "1"), (2, "2")])
+    slot = models.PositiveSmallIntegerField(_("序号"), choices=[(n, str(n)) for n in SLOTS])
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
@@ -83,7 +86,7 @@ class Liaison(AuditedModel):
         ordering = ["pairing_id", "slot"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(slot__in=[1, 2]), name="pairing_liaison_slot_1_or_2"
+                condition=Q(slot__in=list(SLOTS)), name="pairing_liaison_slot_1_or_2"
             ),
             models.UniqueConstraint(
                 fields=["pairing", "slot"],

@@ -26,12 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firms.models import GuidanceGroupMember, LawFirm, Lawyer
-from pairing.models import HonoraryPost, Liaison, Pairing
+from pairing.models import SLOTS, HonoraryPost, Liaison, Pairing
 from pairing.querysets import bureau_district_ids
 from regions.models import Community, Street
 from regions.services import settings_for
-
-MAX_LIAISON_SLOTS = 2  # Liaison.slot is 1 or 2: the database allows no more
 
 
 def _require_bureau(actor: Any, district_id: int) -> None:
@@ -169,11 +167,11 @@ def end_pairing(
 
 
 def liaison_limit(pairing: Pairing) -> int:
-    """1–2 liaisons, or the district's lower setting."""
+    """The liaisons the pairing's community may have at once (the district's setting)."""
     district_id = Community.objects.values_list("street__district_id", flat=True).get(
         pk=pairing.community_id
     )
-    return min(MAX_LIAISON_SLOTS, settings_for(district_id).max_liaisons_per_community)
+    return settings_for(district_id).liaison_limit
 
 
 @transaction.atomic
@@ -212,9 +210,10 @@ def appoint_liaison(
     limit = liaison_limit(pairing)
     if len(active) >= limit:
         raise ValidationError(
-            _("本社区已有 %(n)s 名联络员（上限 %(n)s 名），请先免去一名") % {"n": limit}
+            _("本社区已有 %(count)s 名联络员（本区上限 %(limit)s 名），请先免去 %(extra)s 名")
+            % {"count": len(active), "limit": limit, "extra": len(active) - limit + 1}
         )
-    slot = min({1, 2} - {x.slot for x in active})
+    slot = min(set(SLOTS) - {x.slot for x in active})
     liaison = Liaison(pairing=pairing, lawyer=lawyer, slot=slot, start_date=start_date)
     liaison.save()
     return liaison

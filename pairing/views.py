@@ -29,6 +29,7 @@ from pairing.querysets import (
     communities_in_scope,
 )
 from regions.models import Community, District, Street
+from regions.services import settings_for
 
 PAGE_SIZE = 20
 
@@ -250,7 +251,7 @@ def end_pairing(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def add_liaison(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_object_or_404(
-        Pairing.objects.editable_by(request.user).select_related("community", "firm"),
+        Pairing.objects.editable_by(request.user).select_related("community__street", "firm"),
         pk=pk,
         end_date__isnull=True,
     )
@@ -259,7 +260,11 @@ def add_liaison(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=_("任命联络员：%(community)s") % {"community": pairing.community},
-        intro=_("联络员须为%(firm)s的在职律师，每个社区 1–2 名。") % {"firm": pairing.firm},
+        intro=_("联络员须为%(firm)s的在职律师，每个社区 %(range)s 名。")
+        % {
+            "firm": pairing.firm,
+            "range": settings_for(pairing.community.street.district_id).liaison_range,
+        },
         back=_community_url(pairing.community_id),
         write=lambda: services.appoint_liaison(
             actor=request.user,

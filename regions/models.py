@@ -54,6 +54,11 @@ class District(AuditedModel):
         return self.pk
 
 
+# 杭上司〔2020〕19号: each community has 1–2 liaison lawyers. The ceiling of the district
+# setting below, and the number of liaison slots (pairing.Liaison.slot) the database keeps.
+MAX_LIAISONS = 2
+
+
 class DistrictSettings(AuditedModel):
     """The policy's numbers, per district (杭上司〔2020〕19号 gives the defaults)."""
 
@@ -84,7 +89,9 @@ class DistrictSettings(AuditedModel):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
     max_liaisons_per_community = models.PositiveSmallIntegerField(
-        _("每个社区联络员上限"), default=2, validators=[MinValueValidator(1), MaxValueValidator(2)]
+        _("每个社区联络员上限"),
+        default=MAX_LIAISONS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_LIAISONS)],
     )
     report_due_day = models.PositiveSmallIntegerField(
         _("月报提交截止日（每月几日）"),
@@ -105,6 +112,17 @@ class DistrictSettings(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.district}参数设置"
+
+    @property
+    def liaison_limit(self) -> int:
+        """Liaisons a community of the district may have at once: the district's
+        setting, never above the policy's ceiling (a value saved past the form)."""
+        return max(1, min(MAX_LIAISONS, self.max_liaisons_per_community))
+
+    @property
+    def liaison_range(self) -> str:
+        """The number of liaisons per community as residents read it: "1–2" or "1"."""
+        return "1" if self.liaison_limit == 1 else f"1–{self.liaison_limit}"
 
     def audit_district_id(self) -> int | None:
         return self.district_id

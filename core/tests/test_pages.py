@@ -37,6 +37,16 @@ def test_portal_is_public_and_shows_streets_communities_and_lawyers(client, worl
     assert "其他社区" not in body  # one district at a time
 
 
+def test_portal_states_the_districts_liaisons_per_community(client, world):
+    from regions.services import settings_for
+
+    assert "由 1–2 名律师担任联络员" in text(client.get(reverse("portal")))
+    district_settings = settings_for(world.district)
+    district_settings.max_liaisons_per_community = 1
+    district_settings.save()
+    assert "由 1 名律师担任联络员" in text(client.get(reverse("portal")))
+
+
 def test_portal_switches_district(client, world):
     response = client.get(reverse("portal"), {"district": world.other_district.pk})
     body = text(response)

@@ -225,7 +225,7 @@ def test_no_more_than_two_liaisons(world, paired, unchanged):
         services.appoint_liaison(
             actor=world.bureau_admin, pairing=paired.a1, lawyer=paired.director_f, start_date=START
         )
-    assert "本社区已有 2 名联络员（上限 2 名），请先免去一名" in message(exc)
+    assert "本社区已有 2 名联络员（本区上限 2 名），请先免去 1 名" in message(exc)
 
 
 def test_the_district_may_allow_only_one_liaison(world, paired, unchanged):
@@ -237,6 +237,20 @@ def test_the_district_may_allow_only_one_liaison(world, paired, unchanged):
             actor=world.bureau_admin, pairing=paired.a1, lawyer=paired.party_f, start_date=START
         )
     assert "上限 1 名" in message(exc)
+
+
+def test_a_limit_lowered_below_the_current_liaisons_says_how_many_to_end(world, paired):
+    services.appoint_liaison(actor=None, pairing=paired.a1, lawyer=paired.party_f, start_date=START)
+    district_settings = settings_for(world.district)
+    district_settings.max_liaisons_per_community = 1
+    district_settings.save()
+    before = Liaison.objects.filter(pairing=paired.a1).active().count()
+    with pytest.raises(ValidationError) as exc:
+        services.appoint_liaison(
+            actor=world.bureau_admin, pairing=paired.a1, lawyer=paired.director_f, start_date=START
+        )
+    assert "本社区已有 2 名联络员（本区上限 1 名），请先免去 2 名" in message(exc)
+    assert Liaison.objects.filter(pairing=paired.a1).active().count() == before == 2
 
 
 def test_a_higher_district_setting_still_allows_two(world, paired):

@@ -16,6 +16,7 @@ from pairing import services
 from pairing.models import HonoraryPost, Liaison, Pairing
 from pairing.tests.conftest import START
 from pairing.views import qr_svg
+from regions.services import settings_for
 
 
 def text(response) -> str:
@@ -172,6 +173,18 @@ def test_liaison_form_refuses_a_lawyer_of_another_firm(client_for, world, paired
     response = client.post(url, {"lawyer": paired.director_f.pk, "start_date": "2024-05-01"})
     assert "上限 2 名" in text(response)
     assert Liaison.objects.filter(pairing=paired.a1).active().count() == 2
+
+
+def test_liaison_form_states_the_district_limit(client_for, world, paired):
+    client = client_for(world.bureau_admin)
+    url = reverse("pairing:add_liaison", args=[paired.a1.pk])
+    assert "每个社区 1–2 名" in text(client.get(url))
+    district_settings = settings_for(world.district)
+    district_settings.max_liaisons_per_community = 1
+    district_settings.save()
+    page = text(client.get(url))
+    assert "每个社区 1 名" in page
+    assert "1–2" not in page
 
 
 def test_end_liaison_form(client_for, world, paired):
