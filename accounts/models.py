@@ -11,18 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_phone
 from core.models import AuditedModel
-from core.scope import ScopedQuerySet, get_principal
+from core.scope import Scope, ScopedQuerySet, own
 from core.validators import normalize_phone, validate_phone
 
 
 class UserQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> UserQuerySet:
-        principal = get_principal(user)
-        if principal.is_superuser:
-            return self.all()
-        if principal.user_id is None:
-            return self.none()
-        return self.filter(pk=principal.user_id)
+    visible = Scope(also=(own("pk"),))  # oneself
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]

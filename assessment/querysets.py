@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.db.models import Q, QuerySet
 
@@ -60,7 +60,7 @@ def scored_firms(user: Any) -> QuerySet:
 class _BureauEdits(ScopedQuerySet):
     district_path = "district_id"
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -70,7 +70,7 @@ class _BureauEdits(ScopedQuerySet):
 class DistrictRuleQuerySet(_BureauEdits):
     """Rules and rates: read by everyone working in the district, set by its bureau."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -80,7 +80,7 @@ class DistrictRuleQuerySet(_BureauEdits):
 class RankingMonthQuerySet(_BureauEdits):
     """A month's header (status, deadline): the bureau, the street offices and firms."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -96,13 +96,13 @@ class RankingMonthQuerySet(_BureauEdits):
 
 
 class MonthlyScoreQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, *_firm_scope(p, "firm_id", "ranking__district_id"))
 
-    def appealable_by(self, user: Any) -> ScopedQuerySet:
+    def appealable_by(self, user: Any) -> Self:
         """A firm admin appeals their own firm's scores (the services check the rest)."""
         p = get_principal(user)
         return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
@@ -112,14 +112,14 @@ class MonthlyScoreQuerySet(ScopedQuerySet):
 
 
 class MetricScoreQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from assessment.models import MonthlyScore
 
         return self.filter(score__in=MonthlyScore.objects.visible_to(user).values("pk"))
 
 
 class EvidenceQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from assessment.models import MonthlyScore
 
         return self.filter(
@@ -128,13 +128,13 @@ class EvidenceQuerySet(ScopedQuerySet):
 
 
 class AppealQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, *_firm_scope(p, "score__firm_id", "score__ranking__district_id"))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """The bureau decides appeals."""
         p = get_principal(user)
         if p.is_superuser:
@@ -148,14 +148,14 @@ class AppealQuerySet(ScopedQuerySet):
 class BulletinQuerySet(_BureauEdits):
     """Published bulletins are public: the ranking table is the district's news."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.all()
 
 
 class SubsidyPeriodQuerySet(_BureauEdits):
     """The bureau settles periods; a firm admin reads their district's periods."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -168,7 +168,7 @@ class SubsidyPeriodQuerySet(_BureauEdits):
 class SubsidyItemQuerySet(_BureauEdits):
     district_path = "period__district_id"
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         """The bureau every item; a firm admin their own firm's items."""
         p = get_principal(user)
         if p.is_superuser:
@@ -183,7 +183,7 @@ class SubsidyItemQuerySet(_BureauEdits):
 class AnnualAssessmentQuerySet(_BureauEdits):
     """The bureau sees drafts; the district's people see the published results."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -197,12 +197,12 @@ class AnnualAssessmentQuerySet(_BureauEdits):
 
 
 class AnnualScoreQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from assessment.models import AnnualAssessment
 
         return self.filter(assessment__in=AnnualAssessment.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         from assessment.models import AnnualAssessment
 
         return self.filter(assessment__in=AnnualAssessment.objects.editable_by(user).values("pk"))
@@ -211,5 +211,5 @@ class AnnualScoreQuerySet(ScopedQuerySet):
 class CommendationQuerySet(_BureauEdits):
     """Commendations are public (the portal shows them)."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.all()

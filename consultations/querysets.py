@@ -18,7 +18,7 @@ and a lawyer who was assigned it and confirmed there is no conflict of interest
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
@@ -73,7 +73,7 @@ def _duty_pool(p: Principal) -> Any:
 
 
 class QuestionQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from consultations.models import QuestionAssignment
 
         p = get_principal(user)
@@ -129,7 +129,7 @@ class QuestionQuerySet(ScopedQuerySet):
             return self.none()
         return self.filter(pk__in=pool, first_replied_at__isnull=True)
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """Only the asker (or the staff member who filed it) changes a question itself
         (close and rate); lawyers act through their assignments."""
         p = get_principal(user)
@@ -187,14 +187,14 @@ def can_read_text(user: Any, question: Any) -> bool:
 class QuestionChildQuerySet(ScopedQuerySet):
     """Replies and attachments: scope follows the question."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from consultations.models import Question
 
         return self.filter(question__in=Question.objects.visible_to(user).values("pk"))
 
 
 class AssignmentQuerySet(QuestionChildQuerySet):
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """A lawyer acts on their own assignments only."""
         p = get_principal(user)
         if p.is_superuser:
@@ -205,12 +205,12 @@ class AssignmentQuerySet(QuestionChildQuerySet):
 class CategoryQuerySet(ScopedQuerySet):
     """The managed list is shared: everyone reads it, superusers edit it."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.all()
 
 
 class NoticeQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.user_id is None:
             return self.none()
@@ -223,10 +223,10 @@ class NoticeQuerySet(ScopedQuerySet):
 class KnowledgeQuerySet(ScopedQuerySet):
     """The knowledge base is public (personal details are removed when it is built)."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.filter(is_active=True)
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """The bureau may withdraw (hide) an entry of its district."""
         p = get_principal(user)
         if p.is_superuser:
@@ -244,13 +244,13 @@ class KnowledgeQuerySet(ScopedQuerySet):
 class DutyShiftQuerySet(ScopedQuerySet):
     """The roster: read by everyone working in the district, written by its bureau."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, q_in("district_id", _working_districts(p)))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -260,7 +260,7 @@ class DutyShiftQuerySet(ScopedQuerySet):
 class LawyerChildQuerySet(ScopedQuerySet):
     """A lawyer's unavailable dates: the lawyer, their firm admin and the bureau."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -271,7 +271,7 @@ class LawyerChildQuerySet(ScopedQuerySet):
             q_in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -285,7 +285,7 @@ class LawyerChildQuerySet(ScopedQuerySet):
 class DutyChildQuerySet(ScopedQuerySet):
     """Swap requests: the two lawyers, the requester's firm admin, the bureau."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -298,7 +298,7 @@ class DutyChildQuerySet(ScopedQuerySet):
             q_in("shift__district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -306,7 +306,7 @@ class DutyChildQuerySet(ScopedQuerySet):
 
 
 class ServiceRequestQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -320,7 +320,7 @@ class ServiceRequestQuerySet(ScopedQuerySet):
             q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """The two parties: the resident decides, the lawyer quotes."""
         p = get_principal(user)
         if p.is_superuser:

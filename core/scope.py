@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -74,6 +74,8 @@ class _Registered:
     cached: bool
 
 
+_QS = TypeVar("_QS", bound=models.QuerySet)
+_Scoped = TypeVar("_Scoped", bound="ScopedQuerySet")
 _providers: list[_Registered] = []
 logger = logging.getLogger(__name__)
 CACHE_PREFIX = "scope"
@@ -187,19 +189,139 @@ def forget_principal(user: Any) -> None:
         user.scope_stamp = users.values_list("scope_stamp", flat=True).first()
 
 
+# --- declared scope ----------------------------------------------------------------------
+
+# A role table's key for "any role the user holds" (with ``district``: every district
+# the user works in, whatever the role).
+ANY_ROLE = "*"
+
+# One way a row may be in scope, decided from the queryset, the viewer's principal and
+# the viewer: a condition on the model (Q), a queryset of the model's keys, or None (this
+# way admits no row).
+Branch = Callable[["ScopedQuerySet", Principal, Any], "models.Q | models.QuerySet | None"]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A lookup on the model matched against what a role binds the user to: the bound
+    object itself (``"firm_id"`` for a firm admin: their firms), its organization
+    (``parent``: a lawyer's firm) or its district (``district``)."""
+
+    lookup: str
+    via: str = "object"  # "object", "parent" or "district"
+
+    def ids(self, p: Principal, role: str) -> set[int]:
+        held = [b for b in p.bindings if role == ANY_ROLE or b.role == role]
+        if self.via == "parent":
+            return {b.parent_id for b in held if b.parent_id is not None}
+        if self.via == "district":
+            return {b.district_id for b in held if b.district_id is not None}
+        return {b.object_id for b in held}
+
+
+def parent(lookup: str) -> Bound:
+    """Match the organization of the bound object (a lawyer binding → the firm)."""
+    return Bound(lookup, "parent")
+
+
+def district(lookup: str) -> Bound:
+    """Match the district of the bound object (street staff → their street's district)."""
+    return Bound(lookup, "district")
+
+
+Target = str | Bound
+RoleTable = dict[str, Target | tuple[Target, ...]]
+
+
+def own(lookup: str) -> Branch:
+    """The viewer's own rows: ``lookup`` is the signed-in user's id."""
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> models.Q | None:
+        return models.Q(**{lookup: p.user_id}) if p.user_id else None
+
+    return branch
+
+
+def always(condition: models.Q) -> Branch:
+    """Rows open to everyone, signed in or not (published articles …)."""
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> models.Q:
+        return condition
+
+    return branch
+
+
+def follows(field_name: str, verb: str = "visible_to") -> Branch:
+    """A child row is in scope when its parent (the row ``field_name`` points to) is in
+    the parent queryset's ``verb`` scope: photos follow their visit, files their case."""
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> models.Q:
+        related = qs.model._meta.get_field(field_name).related_model
+        parents = getattr(related._default_manager, verb)(user)  # type: ignore[union-attr]
+        return models.Q(**{f"{field_name}__in": parents.values("pk")})
+
+    return branch
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows of a model a user may see (change, review …), declared once on its
+    queryset: ``roles`` maps a role to the lookup(s) its bindings must match (a string
+    matches the bound object's id; ``parent(...)``, ``district(...)`` the organization's
+    or the district's), ``also`` adds branches (``own``, ``always``, ``follows``, or a
+    rule of the model's own). A row in any branch is in scope; no branch, no rows.
+    Superusers see every row unless ``superuser=False`` (a verb only people bound to
+    the row may use). ``union`` reads each branch by its own index and unions the keys
+    (``filter_union``), for large tables where an OR through other tables would scan."""
+
+    roles: RoleTable = field(default_factory=dict)
+    also: tuple[Branch, ...] = ()
+    superuser: bool = True
+    union: bool = False
+    distinct: bool = False
+
+    def branches(self, qs: ScopedQuerySet, p: Principal, user: Any) -> list[Any]:
+        by_lookup: dict[str, set[int]] = {}  # one IN per lookup, in the table's order
+        for role, targets in self.roles.items():
+            for target in targets if isinstance(targets, tuple) else (targets,):
+                bound = target if isinstance(target, Bound) else Bound(target)
+                by_lookup.setdefault(bound.lookup, set()).update(bound.ids(p, role))
+        return [q_in(lookup, ids) for lookup, ids in by_lookup.items()] + [
+            branch(qs, p, user) for branch in self.also
+        ]
+
+    def apply(self, qs: _Scoped, user: Any) -> _Scoped:
+        p = get_principal(user)
+        if self.superuser and p.is_superuser:
+            return qs.all()
+        branches = self.branches(qs, p, user)
+        scoped = filter_union(qs, *branches) if self.union else filter_any(qs, *branches)
+        return scoped.distinct() if self.distinct else scoped
+
+
+NOBODY = Scope()  # superusers only
+# Rows nobody changes through a scoped queryset, superusers included: only the app's
+# services write them (ledger entries, balances).
+THROUGH_SERVICES_ONLY = Scope(superuser=False)
+
+
 class ScopedQuerySet(models.QuerySet):
-    """Base queryset: subclasses decide ``visible_to`` and ``editable_by``.
+    """Base queryset: each subclass declares ``visible`` (who sees which rows) and, where
+    changing differs from seeing, ``editable``; further verbs (``reviewable_by`` …) call
+    ``scoped`` with a Scope of their own. The default is the safe one: superusers see
+    everything, everybody else nothing."""
 
-    The defaults are the safe ones: superusers see everything, everybody else nothing.
-    """
+    visible: ClassVar[Scope] = NOBODY
+    editable: ClassVar[Scope | None] = None  # None: as ``visible``
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        if get_principal(user).is_superuser:
-            return self.all()
-        return self.none()
+    def scoped(self, scope: Scope, user: Any) -> Self:
+        return scope.apply(self, user)
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
-        return self.visible_to(user)
+    def visible_to(self, user: Any) -> Self:
+        return self.visible.apply(self, user)
+
+    def editable_by(self, user: Any) -> Self:
+        return (self.editable or self.visible).apply(self, user)
 
 
 def q_or(*conditions: models.Q | None) -> models.Q | None:
@@ -217,9 +339,7 @@ def q_in(lookup: str, ids: set[int]) -> models.Q | None:
     return models.Q(**{f"{lookup}__in": sorted(ids)}) if ids else None
 
 
-def filter_union(
-    qs: ScopedQuerySet, *branches: models.Q | models.QuerySet | None
-) -> ScopedQuerySet:
+def filter_union(qs: _QS, *branches: models.Q | models.QuerySet | None) -> _QS:
     """Rows in any branch (a user may hold several roles); none if no branch. A branch
     is a condition on the model (Q) or a queryset of the model's keys. Two or more
     become one subquery ``pk IN (b1 UNION ALL b2 ...)``: each branch is served by its
@@ -238,7 +358,10 @@ def filter_union(
     return qs.filter(pk__in=keys[0].union(*keys[1:], all=True))
 
 
-def filter_any(qs: ScopedQuerySet, *conditions: models.Q | None) -> ScopedQuerySet:
-    """Rows matching any condition (a user may hold several roles); none if no role."""
-    combined = q_or(*conditions)
+def filter_any(qs: _QS, *conditions: models.Q | models.QuerySet | None) -> _QS:
+    """Rows matching any condition (a user may hold several roles); none if no role. A
+    queryset among the conditions is one of the model's keys."""
+    combined = q_or(
+        *(models.Q(pk__in=c) if isinstance(c, models.QuerySet) else c for c in conditions)
+    )
     return qs.none() if combined is None else qs.filter(combined)

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from accounts.roles import Role
 from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
@@ -28,7 +28,7 @@ def _lawyer_firms(p: Principal) -> set[int]:
 
 
 class FirmQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -38,7 +38,7 @@ class FirmQuerySet(ScopedQuerySet):
             q_in("pk", _lawyer_firms(p)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -53,7 +53,7 @@ class FirmQuerySet(ScopedQuerySet):
 
 
 class LawyerQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -63,7 +63,7 @@ class LawyerQuerySet(ScopedQuerySet):
             q_in("firm_id", _lawyer_firms(p)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -81,12 +81,12 @@ class LawyerQuerySet(ScopedQuerySet):
 class FirmChildQuerySet(ScopedQuerySet):
     """Rows of one firm (firm admins): scope follows the firm."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from firms.models import LawFirm
 
         return self.filter(firm__in=LawFirm.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -98,13 +98,13 @@ class DistrictChildQuerySet(ScopedQuerySet):
     """Rows that belong to a district (the guidance group): visible to anyone working
     in the district, edited by its bureau."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, q_in("district_id", p.district_ids))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -114,5 +114,5 @@ class DistrictChildQuerySet(ScopedQuerySet):
 class SpecialtyQuerySet(ScopedQuerySet):
     """The managed list of specialties is shared: everyone reads it, superusers edit it."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.all()

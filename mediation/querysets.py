@@ -14,7 +14,7 @@ Cases
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.db.models import Case, Q, When
 
@@ -23,13 +23,13 @@ from core.scope import ScopedQuerySet, filter_any, filter_union, get_principal, 
 
 
 class OrganizationQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, q_in("district_id", p.district_ids))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -42,13 +42,13 @@ class OrganizationQuerySet(ScopedQuerySet):
 
 
 class MediatorQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, q_in("organization__district_id", p.district_ids))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -60,7 +60,7 @@ class MediationLawyerQuerySet(OrganizationQuerySet):
 
 
 class CaseQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from mediation.models import Party
 
         p = get_principal(user)
@@ -84,7 +84,7 @@ class CaseQuerySet(ScopedQuerySet):
         )
         return filter_union(self, Party.objects.filter(mine).values("case_id"), own)
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """Changes go through the transition services, which check the actor's part
         in the case; the rows are those the user sees."""
         return self.visible_to(user)
@@ -99,7 +99,7 @@ class CaseQuerySet(ScopedQuerySet):
 class CaseChildQuerySet(ScopedQuerySet):
     """Parties, events, messages, files, sessions, agreements: scope follows the case."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from mediation.models import Case
 
         return self.filter(case__in=Case.objects.visible_to(user).values("pk"))

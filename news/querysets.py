@@ -9,12 +9,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import Principal, Scope, ScopedQuerySet, always, own
 
 WRITER_ROLES = (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN)
 
@@ -24,42 +24,35 @@ def writer_district_ids(p: Principal) -> set[int]:
     return {b.district_id for b in p.bindings if b.role in WRITER_ROLES and b.district_id}
 
 
+def _own_drafts(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    """The author's own drafts (returned, withdrawn) in a district they write for."""
+    districts = writer_district_ids(p)
+    if not (p.user_id and districts):
+        return None
+    return Q(
+        author_id=p.user_id,
+        district_id__in=sorted(districts),
+        status__in=["draft", "returned", "withdrawn"],
+    )
+
+
+def _bureau_pending(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    bureau = p.ids(Role.BUREAU_ADMIN)
+    return Q(status="pending", district_id__in=sorted(bureau)) if bureau else None
+
+
 class ArticleQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            Q(status="published"),
-            Q(author_id=p.user_id) if p.user_id else None,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
+    visible = Scope(
+        {Role.BUREAU_ADMIN: "district_id"}, also=(always(Q(status="published")), own("author_id"))
+    )
+    # Articles the user may change now: their own drafts in a district they write for;
+    # for the bureau also its district's pending ones.
+    editable = Scope(also=(_own_drafts, _bureau_pending))
+    # Every article of the districts whose bureau the user is.
+    reviewable: ClassVar[Scope] = Scope({Role.BUREAU_ADMIN: "district_id"})
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
-        """Articles the user may change now: their own drafts (returned, withdrawn) in
-        a district they write for; for the bureau also its district's pending ones."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        own = None
-        if p.user_id and writer_district_ids(p):
-            own = Q(
-                author_id=p.user_id,
-                district_id__in=sorted(writer_district_ids(p)),
-                status__in=["draft", "returned", "withdrawn"],
-            )
-        bureau = p.ids(Role.BUREAU_ADMIN)
-        return filter_any(
-            self, own, Q(status="pending", district_id__in=sorted(bureau)) if bureau else None
-        )
-
-    def reviewable_by(self, user: Any) -> ScopedQuerySet:
-        """Every article of the districts whose bureau the user is."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    def reviewable_by(self, user: Any) -> Self:
+        return self.scoped(self.reviewable, user)
 
     def published(self) -> ArticleQuerySet:
         """Published articles, pinned first, newest first."""

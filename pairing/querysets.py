@@ -9,7 +9,7 @@ of the district.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 from django.db.models import Q, QuerySet
 
@@ -29,7 +29,7 @@ class _CommunityScoped(ScopedQuerySet):
     community_path = "community"
     firm_path = "firm"
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -42,7 +42,7 @@ class _CommunityScoped(ScopedQuerySet):
             q_in(f"{self.firm_path}_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -73,7 +73,7 @@ class HonoraryPostQuerySet(ScopedQuerySet):
     """A post belongs to a place (a community, or a street's 司法所): scope follows the
     place, and the firm's people see the posts their lawyers hold."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -88,7 +88,7 @@ class HonoraryPostQuerySet(ScopedQuerySet):
             q_in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()

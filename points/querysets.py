@@ -9,45 +9,34 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar, Self, cast
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import (
+    ANY_ROLE,
+    THROUGH_SERVICES_ONLY,
+    Principal,
+    RoleTable,
+    Scope,
+    ScopedQuerySet,
+    district,
+    filter_any,
+    own,
+    parent,
+)
 
-
-def _firms(p: Principal) -> set[int]:
-    return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
-
-
-def _staff_districts(p: Principal) -> set[int]:
-    return {
-        b.district_id
-        for b in p.bindings
-        if b.role in (Role.STREET_STAFF, Role.COMMUNITY_STAFF) and b.district_id is not None
-    }
-
-
-def _own(lookup: str, p: Principal) -> Q | None:
-    return Q(**{lookup: p.user_id}) if p.user_id else None
+# The firms a user works for: a firm admin's firms, a lawyer's firm.
+FIRM_PEOPLE: RoleTable = {Role.FIRM_ADMIN: "firm_id", Role.LAWYER: parent("firm_id")}
 
 
 class PolicyQuerySet(ScopedQuerySet):
     """Rules and expiry settings: read by everyone of the district, edited by the bureau."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.district_ids))
-
-    def editable_by(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope({ANY_ROLE: district("district_id")})
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
 
 class RuleQuerySet(PolicyQuerySet):
@@ -56,31 +45,15 @@ class RuleQuerySet(PolicyQuerySet):
 
 
 class AccountQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, _own("user_id", p), q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
-
-    def editable_by(self, user: Any) -> ScopedQuerySet:
-        return self.none()  # balances change only through the ledger services
+    visible = Scope({Role.BUREAU_ADMIN: "district_id"}, also=(own("user_id"),))
+    editable = THROUGH_SERVICES_ONLY  # balances change only through the ledger services
 
 
 class EntryQuerySet(ScopedQuerySet):
     """Ledger entries: append-only, so bulk update and delete are refused."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            _own("account__user_id", p),
-            q_in("account__district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
-
-    def editable_by(self, user: Any) -> ScopedQuerySet:
-        return self.none()
+    visible = Scope({Role.BUREAU_ADMIN: "account__district_id"}, also=(own("account__user_id"),))
+    editable = THROUGH_SERVICES_ONLY
 
     def update(self, **kwargs: Any) -> int:
         raise ValueError("ledger entries are append-only")
@@ -89,29 +62,25 @@ class EntryQuerySet(ScopedQuerySet):
         raise ValueError("ledger entries are append-only")
 
 
+def _qualifying(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    return cast("OfferQuerySet", qs).qualifying_q(user)
+
+
 class OfferQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
-            q_in("firm_id", _firms(p)),
-            self.qualifying_q(user),
-        )
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "firm__district_id",
+            Role.STREET_STAFF: district("firm__district_id"),
+            Role.COMMUNITY_STAFF: district("firm__district_id"),
+            **FIRM_PEOPLE,
+        },
+        also=(_qualifying,),
+    )
+    editable = Scope({Role.FIRM_ADMIN: "firm_id"})
+    reviewable: ClassVar[Scope] = Scope({Role.BUREAU_ADMIN: "firm__district_id"})
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
-
-    def reviewable_by(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)))
+    def reviewable_by(self, user: Any) -> Self:
+        return self.scoped(self.reviewable, user)
 
     def current(self, on: date | None = None) -> OfferQuerySet:
         """Published and within their validity on the day (today by default)."""
@@ -146,21 +115,14 @@ class OfferQuerySet(ScopedQuerySet):
 
 
 class CouponQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            _own("account__user_id", p),
-            q_in("firm_id", _firms(p)),
-            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
+    visible = Scope(
+        {**FIRM_PEOPLE, Role.BUREAU_ADMIN: "firm__district_id"}, also=(own("account__user_id"),)
+    )
+    # Coupons the user may verify: those of the firms they work for.
+    verifiable: ClassVar[Scope] = Scope(FIRM_PEOPLE, superuser=False)
 
     def owned_by(self, user: Any) -> CouponQuerySet:
         return self.filter(account__user_id=user.pk) if user.is_authenticated else self.none()
 
-    def verifiable_by(self, user: Any) -> ScopedQuerySet:
-        """Coupons the user may verify: those of the firms they work for."""
-        p = get_principal(user)
-        return filter_any(self, q_in("firm_id", _firms(p)))
+    def verifiable_by(self, user: Any) -> Self:
+        return self.scoped(self.verifiable, user)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.db.models import Q
 
@@ -19,13 +19,13 @@ from core.scope import ScopedQuerySet, filter_any, get_principal, q_in
 
 
 class DistrictQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, Q(pk__in=p.district_ids) if p.district_ids else None)
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -33,7 +33,7 @@ class DistrictQuerySet(ScopedQuerySet):
 
 
 class StreetQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -44,7 +44,7 @@ class StreetQuerySet(ScopedQuerySet):
             q_in("communities__pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
         ).distinct()
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -52,7 +52,7 @@ class StreetQuerySet(ScopedQuerySet):
 
 
 class CommunityQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -63,7 +63,7 @@ class CommunityQuerySet(ScopedQuerySet):
             q_in("pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -74,7 +74,7 @@ class CommunityQuerySet(ScopedQuerySet):
             q_in("pk", p.ids(Role.COMMUNITY_STAFF)),
         )
 
-    def public(self) -> ScopedQuerySet:
+    def public(self) -> Self:
         """Communities shown to the public: active, in an active street."""
         return self.filter(is_active=True, street__is_active=True)
 
@@ -82,12 +82,12 @@ class CommunityQuerySet(ScopedQuerySet):
 class CommunityChildQuerySet(ScopedQuerySet):
     """Rows that belong to one community (studio members): scope follows it."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from regions.models import Community
 
         return self.filter(community__in=Community.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         from regions.models import Community
 
         return self.filter(community__in=Community.objects.editable_by(user).values("pk"))
@@ -97,7 +97,7 @@ class RegionRoleQuerySet(ScopedQuerySet):
     """Staff bindings: the bureau manages its district's; a street office sees its own
     and its communities' staff."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -113,7 +113,7 @@ class RegionRoleQuerySet(ScopedQuerySet):
             Q(user_id=p.user_id) if p.user_id else None,
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -136,12 +136,12 @@ def _firm_districts(p: Any) -> set[int]:
 
 
 class DistrictSettingsQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from regions.models import District
 
         return self.filter(district__in=District.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         from regions.models import District
 
         return self.filter(district__in=District.objects.editable_by(user).values("pk"))
@@ -150,7 +150,7 @@ class DistrictSettingsQuerySet(ScopedQuerySet):
 class ResidentProfileQuerySet(ScopedQuerySet):
     """A resident sees their own profile; staff see the residents of their area."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -162,7 +162,7 @@ class ResidentProfileQuerySet(ScopedQuerySet):
             q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()

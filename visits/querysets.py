@@ -11,7 +11,7 @@ place it is decided.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.db.models import Q
 
@@ -43,7 +43,7 @@ class _PlaceScoped(ScopedQuerySet):
             q_in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
         ]
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -52,13 +52,13 @@ class _PlaceScoped(ScopedQuerySet):
 
 
 class DistrictGoalQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, q_in("district_id", p.district_ids))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -66,7 +66,7 @@ class DistrictGoalQuerySet(ScopedQuerySet):
 
 
 class VisitPlanQuerySet(_PlaceScoped):
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """Each firm files and revises its own plans."""
         p = get_principal(user)
         if p.is_superuser:
@@ -80,7 +80,7 @@ class VisitPlanQuerySet(_PlaceScoped):
 class HouseholdQuerySet(_PlaceScoped):
     firm_path = None
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -112,13 +112,13 @@ class VisitQuerySet(_PlaceScoped):
         recorder = Q(recorded_by_id=p.user_id) if lawyers and p.user_id else None
         return [q_in("firm_id", p.ids(Role.FIRM_ADMIN)), present, recorder]
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, *self._region(p), *self._own(p))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """The recording lawyer, the lawyers present and their firm admin change a
         record (services add: only while it is not confirmed or locked)."""
         p = get_principal(user)
@@ -126,7 +126,7 @@ class VisitQuerySet(_PlaceScoped):
             return self.all()
         return filter_any(self, *self._own(p))
 
-    def confirmable_by(self, user: Any) -> ScopedQuerySet:
+    def confirmable_by(self, user: Any) -> Self:
         """Community staff confirm or dispute their community's records."""
         p = get_principal(user)
         if p.is_superuser:
@@ -140,12 +140,12 @@ class VisitQuerySet(_PlaceScoped):
 class VisitChildQuerySet(ScopedQuerySet):
     """Photos of a visit: scope follows the visit."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from visits.models import Visit
 
         return self.filter(visit__in=Visit.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         from visits.models import Visit
 
         return self.filter(visit__in=Visit.objects.editable_by(user).values("pk"))
@@ -154,16 +154,16 @@ class VisitChildQuerySet(ScopedQuerySet):
 class ServiceDayQuerySet(_PlaceScoped):
     """Service days are announced to the public; staff of the place manage them."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.all()
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, *self._region(p))
 
-    def followed_by(self, user: Any) -> ScopedQuerySet:
+    def followed_by(self, user: Any) -> Self:
         """Days whose attendance the user follows: the place's staff, the serving firm."""
         p = get_principal(user)
         if p.is_superuser:
@@ -182,7 +182,7 @@ class AttendanceQuerySet(_PlaceScoped):
     community_path = "service_day__community"
     firm_path = "service_day__firm"
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -190,7 +190,7 @@ class AttendanceQuerySet(_PlaceScoped):
         firm = q_in("service_day__firm_id", p.ids(Role.FIRM_ADMIN))
         return filter_any(self, *self._region(p), firm, own)
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -198,7 +198,7 @@ class AttendanceQuerySet(_PlaceScoped):
 
 
 class MonthlyReportQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -209,14 +209,14 @@ class MonthlyReportQuerySet(ScopedQuerySet):
             q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         """The firm reviews, refreshes and submits its reports."""
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
         return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
 
-    def reviewable_by(self, user: Any) -> ScopedQuerySet:
+    def reviewable_by(self, user: Any) -> Self:
         """The 司法所 of the street confirms or returns the reports sent to it."""
         p = get_principal(user)
         if p.is_superuser:
@@ -225,7 +225,7 @@ class MonthlyReportQuerySet(ScopedQuerySet):
 
 
 class NoticeQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -241,7 +241,7 @@ class NoticeQuerySet(ScopedQuerySet):
 
 
 class MeetingQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -252,7 +252,7 @@ class MeetingQuerySet(ScopedQuerySet):
             q_in("firm_id", firm_ids(p)),
         )
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         p = get_principal(user)
         if p.is_superuser:
             return self.all()
@@ -265,12 +265,12 @@ class MeetingQuerySet(ScopedQuerySet):
 
 
 class MeetingChildQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         from visits.models import Meeting
 
         return self.filter(meeting__in=Meeting.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> ScopedQuerySet:
+    def editable_by(self, user: Any) -> Self:
         from visits.models import Meeting
 
         return self.filter(meeting__in=Meeting.objects.editable_by(user).values("pk"))
