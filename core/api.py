@@ -30,7 +30,46 @@ V = TypeVar("V", bound=type)
 EDIT_ACTIONS = frozenset({"update", "partial_update"})
 
 
+class ScopedMixin:
+    """Scope applied once, per action: the viewset's ``queryset`` (with the joins its
+    serializer needs) narrowed by the queryset verb ``action_scopes`` names for the
+    action; by default ``editable_by`` for ``edit_actions`` (a row the user may see but
+    not change answers 404 like one that does not exist) and ``visible_to`` for the
+    rest. Viewsets declare this; they do not write ``get_queryset``."""
+
+    edit_actions: frozenset[str] = EDIT_ACTIONS
+    action_scopes: dict[str, str] = {}  # action → queryset verb (reviewable_by …)
+
+    def scope_verb(self) -> str:
+        action = getattr(self, "action", None)
+        if action in self.action_scopes:
+            return self.action_scopes[action]
+        return "editable_by" if action in self.edit_actions else "visible_to"
+
+    def get_queryset(self) -> models.QuerySet:
+        qs: Any = super().get_queryset()  # type: ignore[misc]
+        request: Any = getattr(self, "request", None)
+        return getattr(qs, self.scope_verb())(request.user)
+
+    def validated(self, serializer_class: Any) -> dict[str, Any]:
+        """The request's data through ``serializer_class`` (400 with its messages)."""
+        context = self.get_serializer_context()  # type: ignore[attr-defined]
+        serializer = serializer_class(data=self.request.data, context=context)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class ScopedReadViewSet(
+    ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """List and read rows in the user's scope; further actions (``@action``) start
+    from the verb ``action_scopes`` names for them."""
+
+    edit_actions: frozenset[str] = frozenset()
+
+
 class ScopedViewSet(
+    ScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -40,7 +79,6 @@ class ScopedViewSet(
     """List, read, create and change rows in the user's scope. Nothing is deleted
     (rows are deactivated with ``is_active``), so DELETE answers 405.
 
-    ``queryset`` carries the joins the serializer needs; scope is added per request.
     ``create_parent`` is the model a new row hangs from (a street for a community):
     users who may edit no such row get 403 on create, and the serializer checks the
     chosen parent against the same scope.
@@ -48,12 +86,6 @@ class ScopedViewSet(
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_parent: type[models.Model] | None = None
-    edit_actions: frozenset[str] = EDIT_ACTIONS
-
-    def get_queryset(self) -> models.QuerySet:
-        qs: Any = super().get_queryset()
-        user = self.request.user
-        return qs.editable_by(user) if self.action in self.edit_actions else qs.visible_to(user)
 
     def can_create(self) -> bool:
         if self.create_parent is None:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -38,7 +38,7 @@ from assessment.models import (
     SubsidyItem,
     SubsidyPeriod,
 )
-from core.api import crud_schema
+from core.api import ScopedReadViewSet, crud_schema
 from core.scope import get_principal
 
 TAG = "考核排名与经费"
@@ -52,22 +52,6 @@ COUNTS = inline_serializer(
 )
 
 
-class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Rows in the user's scope; actions that change one start from ``editable_by``."""
-
-    edit_actions: frozenset[str] = frozenset()
-
-    def get_queryset(self) -> QuerySet:
-        qs: Any = super().get_queryset()
-        user = self.request.user
-        return qs.editable_by(user) if self.action in self.edit_actions else qs.visible_to(user)
-
-    def _input(self, serializer_class: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-
 @crud_schema(
     "律所月度得分",
     TAG,
@@ -75,7 +59,7 @@ class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     "司法所看到辖区律所的得分，区司法局看到全区。",
     read_only=True,
 )
-class MonthlyScoreViewSet(_ReadViewSet):
+class MonthlyScoreViewSet(ScopedReadViewSet):
     queryset = (
         MonthlyScore.objects.select_related("ranking", "firm")
         .prefetch_related(Prefetch("metrics", queryset=MetricScore.objects.order_by("pk")))
@@ -86,7 +70,7 @@ class MonthlyScoreViewSet(_ReadViewSet):
 
 
 @crud_schema("排名申诉", TAG, "律所对本所月度草稿得分的申诉及区司法局的处理结果。", read_only=True)
-class AppealViewSet(_ReadViewSet, mixins.CreateModelMixin):
+class AppealViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     queryset = Appeal.objects.select_related("score__firm", "score__ranking").order_by("-filed_at")
     serializer_class = AppealSerializer
     filterset_class = AppealFilter
@@ -101,7 +85,7 @@ class AppealViewSet(_ReadViewSet, mixins.CreateModelMixin):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not get_principal(request.user).has(Role.FIRM_ADMIN):
             raise PermissionDenied("只有律所管理员可以提出申诉")
-        data = self._input(AppealCreateSerializer)
+        data = self.validated(AppealCreateSerializer)
         appeal = services.file_appeal(actor=request.user, **data)
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
@@ -114,7 +98,7 @@ class AppealViewSet(_ReadViewSet, mixins.CreateModelMixin):
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         appeal = self.get_object()
-        data = self._input(AppealDecisionSerializer)
+        data = self.validated(AppealDecisionSerializer)
         appeal = services.decide_appeal(actor=request.user, appeal=appeal, **data)
         return Response(
             AppealSerializer(
@@ -129,7 +113,7 @@ class AppealViewSet(_ReadViewSet, mixins.CreateModelMixin):
     "已发布月份的排名通报（公开，无需登录），含排名表、Excel 和 PDF 地址。",
     read_only=True,
 )
-class BulletinViewSet(_ReadViewSet):
+class BulletinViewSet(ScopedReadViewSet):
     permission_classes = [AllowAny]
     queryset = Bulletin.objects.select_related("district").order_by("-month", "district_id")
     serializer_class = BulletinSerializer
@@ -139,7 +123,7 @@ class BulletinViewSet(_ReadViewSet):
 @crud_schema(
     "经费核算期", TAG, "区司法局的经费核算期；律所管理员可查看本区的核算期。", read_only=True
 )
-class SubsidyPeriodViewSet(_ReadViewSet, mixins.CreateModelMixin):
+class SubsidyPeriodViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     queryset = SubsidyPeriod.objects.select_related("district").order_by("-start")
     serializer_class = SubsidyPeriodSerializer
     filterset_class = SubsidyPeriodFilter
@@ -156,7 +140,7 @@ class SubsidyPeriodViewSet(_ReadViewSet, mixins.CreateModelMixin):
         if not (p.is_superuser or p.has(Role.BUREAU_ADMIN)):
             raise PermissionDenied
         period = subsidies.create_period(
-            actor=request.user, **self._input(SubsidyPeriodCreateSerializer)
+            actor=request.user, **self.validated(SubsidyPeriodCreateSerializer)
         )
         return Response(SubsidyPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
 
@@ -187,7 +171,7 @@ class SubsidyPeriodViewSet(_ReadViewSet, mixins.CreateModelMixin):
     "律所管理员只能看到本所的明细。",
     read_only=True,
 )
-class SubsidyItemViewSet(_ReadViewSet):
+class SubsidyItemViewSet(ScopedReadViewSet):
     queryset = SubsidyItem.objects.select_related("firm", "lawyer").order_by(
         "period_id", "firm_id", "pk"
     )

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from rest_framework import viewsets
-
-from core.api import ScopedViewSet, crud_schema
+from core.api import ScopedReadViewSet, ScopedViewSet, crud_schema
 from firms.api.serializers import LawFirmSerializer, LawyerSerializer, SpecialtySerializer
 from firms.filters import LawFirmFilter, LawyerFilter, SpecialtyFilter
 from firms.models import LawFirm, Lawyer, Specialty
@@ -13,12 +10,10 @@ TAG = "律所与律师"
 
 
 @crud_schema("专业领域", TAG, "律师专业领域的统一目录（只读）。", read_only=True)
-class SpecialtyViewSet(viewsets.ReadOnlyModelViewSet):
+class SpecialtyViewSet(ScopedReadViewSet):
+    queryset = Specialty.objects.all()
     serializer_class = SpecialtySerializer
     filterset_class = SpecialtyFilter
-
-    def get_queryset(self) -> QuerySet[Specialty]:
-        return Specialty.objects.visible_to(self.request.user)
 
 
 @crud_schema(

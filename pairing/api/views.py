@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
 
 from accounts.roles import Role
-from core.api import crud_schema
+from core.api import ScopedReadViewSet, crud_schema
 from core.scope import get_principal
 from pairing import overview, services
 from pairing.api.serializers import (
@@ -35,17 +35,13 @@ from regions.models import Community
 TAG = "结对"
 
 
-class _ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _ServiceViewSet(ScopedReadViewSet):
     """Read rows in scope; the bureau creates and ends them through the services.
     ``end`` starts from ``editable_by``: a row the user may only read answers 404."""
 
     create_serializer_class: type[Serializer]
     end_serializer_class: type[Serializer] = EndSerializer
-
-    def get_queryset(self) -> QuerySet:
-        qs: Any = super().get_queryset()
-        user = self.request.user
-        return qs.editable_by(user) if self.action == "end" else qs.visible_to(user)
+    edit_actions = frozenset({"end"})
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         if self.action == "create":
@@ -55,25 +51,23 @@ class _ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return super().get_serializer_class()
 
     def _read(self, obj: Any, code: int = status.HTTP_200_OK) -> Response:
-        obj = super().get_queryset().get(pk=obj.pk)  # fresh, with the joins
+        joined: Any = self.queryset
+        obj = joined.get(pk=obj.pk)  # fresh, with the joins
         read = super().get_serializer_class()  # the viewset's serializer_class
         return Response(read(obj, context=self.get_serializer_context()).data, code)
-
-    def _input(self, request: Request) -> dict[str, Any]:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         p = get_principal(request.user)
         if not (p.is_superuser or p.has(Role.BUREAU_ADMIN)):
             raise PermissionDenied
-        return self._read(self.create_row(self._input(request)), status.HTTP_201_CREATED)
+        return self._read(
+            self.create_row(self.validated(self.get_serializer_class())), status.HTTP_201_CREATED
+        )
 
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        return self._read(self.end_row(obj, self._input(request)))
+        return self._read(self.end_row(obj, self.validated(self.get_serializer_class())))
 
     def create_row(self, data: dict[str, Any]) -> Any:
         raise NotImplementedError

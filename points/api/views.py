@@ -2,17 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import Role
-from core.api import KeysetPagination, ScopedViewSet, crud_schema
+from core.api import KeysetPagination, ScopedReadViewSet, ScopedViewSet, crud_schema
 from core.scope import get_principal
 from points import services
 from points.api.serializers import (
@@ -49,12 +48,9 @@ def _idempotency_key(request: Request) -> str | None:
     "居民看到自己的账户；区司法局管理员看到本区居民的账户。余额等于流水之和。",
     read_only=True,
 )
-class AccountViewSet(viewsets.ReadOnlyModelViewSet):
+class AccountViewSet(ScopedReadViewSet):
+    queryset = PointsAccount.objects.select_related("user").order_by("pk")
     serializer_class = AccountSerializer
-
-    def get_queryset(self) -> QuerySet[PointsAccount]:
-        qs = PointsAccount.objects.visible_to(self.request.user)
-        return qs.select_related("user").order_by("pk")
 
     @extend_schema(tags=[TAG], summary="我的积分账户", responses=AccountSerializer)
     @action(detail=False, methods=["get"])
@@ -71,14 +67,12 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
     "只增不改的积分流水（获得、兑换、退回、过期、调整）。居民看到自己的，司法局看到本区的。",
     read_only=True,
 )
-class EntryViewSet(viewsets.ReadOnlyModelViewSet):
+class EntryViewSet(ScopedReadViewSet):
+    queryset = LedgerEntry.objects.select_related("source_type")
     serializer_class = EntrySerializer
     filterset_class = EntryFilter
     pagination_class = KeysetPagination
     keyset_order = ("-occurred_at", "-id")
-
-    def get_queryset(self) -> QuerySet[LedgerEntry]:
-        return LedgerEntry.objects.visible_to(self.request.user).select_related("source_type")
 
     @extend_schema(
         tags=[TAG],
@@ -126,20 +120,12 @@ class RuleViewSet(ScopedViewSet):
 )
 class OfferViewSet(ScopedViewSet):
     queryset = Offer.objects.select_related("firm")
+    action_scopes = {"review": "reviewable_by", "redeem": "available_to"}
     serializer_class = OfferSerializer
     filterset_class = OfferFilter
 
     def can_create(self) -> bool:
         return bool(get_principal(self.request.user).ids(Role.FIRM_ADMIN))
-
-    def get_queryset(self) -> QuerySet[Offer]:
-        qs: Any = Offer.objects.select_related("firm").order_by("-id")
-        user = self.request.user
-        if self.action == "review":
-            return qs.reviewable_by(user)
-        if self.action == "redeem":
-            return qs.available_to(user)
-        return super().get_queryset()
 
     @extend_schema(tags=[TAG], summary="提交优惠", request=None, responses=OfferSerializer)
     @action(detail=True, methods=["post"])
@@ -194,15 +180,11 @@ class OfferViewSet(ScopedViewSet):
     "居民看到自己的优惠券，律所看到本所的，司法局看到本区的。",
     read_only=True,
 )
-class CouponViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CouponViewSet(ScopedReadViewSet):
+    queryset = Coupon.objects.select_related("offer", "firm").order_by("-issued_at", "-id")
     serializer_class = CouponSerializer
     filterset_class = CouponFilter
-
-    def get_queryset(self) -> QuerySet[Coupon]:
-        qs: Any = Coupon.objects.select_related("offer", "firm").order_by("-issued_at", "-id")
-        if self.action == "cancel":
-            return qs.owned_by(self.request.user)
-        return qs.visible_to(self.request.user)
+    action_scopes = {"cancel": "owned_by"}
 
     @extend_schema(
         tags=[TAG],

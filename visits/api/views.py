@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +14,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import KeysetPagination, ScopedViewSet, crud_schema
+from core.api import (
+    EDIT_ACTIONS,
+    KeysetPagination,
+    ScopedReadViewSet,
+    ScopedViewSet,
+    crud_schema,
+)
 from core.excel import xlsx_response
 from core.scope import get_principal
 from firms.models import LawFirm
@@ -83,6 +87,7 @@ class VisitViewSet(ScopedViewSet):
     pagination_class = KeysetPagination
     keyset_order = ("-date", "-id")
     edit_actions = frozenset({"update", "partial_update", "submit", "photos"})
+    action_scopes = {"confirm": "confirmable_by", "dispute": "confirmable_by"}
 
     def can_create(self) -> bool:
         return services.paired_communities(self.request.user).exists()
@@ -93,13 +98,10 @@ class VisitViewSet(ScopedViewSet):
         visit = services.submit_visit(actor=request.user, visit=self.get_object())
         return _done(VisitSerializer, visit, request)
 
-    def _reviewable(self, pk: Any) -> Visit:
-        return get_object_or_404(Visit.objects.confirmable_by(self.request.user), pk=pk)
-
     @extend_schema(tags=[TAG], summary="社区确认走访记录", request=None, responses=VisitSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: Any = None) -> Response:
-        visit = services.confirm_visit(actor=request.user, visit=self._reviewable(pk))
+        visit = services.confirm_visit(actor=request.user, visit=self.get_object())
         return _done(VisitSerializer, visit, request)
 
     @extend_schema(
@@ -113,7 +115,7 @@ class VisitViewSet(ScopedViewSet):
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         visit = services.dispute_visit(
-            actor=request.user, visit=self._reviewable(pk), reason=form.validated_data["reason"]
+            actor=request.user, visit=self.get_object(), reason=form.validated_data["reason"]
         )
         return _done(VisitSerializer, visit, request)
 
@@ -138,14 +140,10 @@ class VisitViewSet(ScopedViewSet):
 
 
 @crud_schema("住户", TAG, "走访到的住户（按幢、单元、室归一）。", read_only=True)
-class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+class HouseholdViewSet(ScopedReadViewSet):
+    queryset = Household.objects.order_by("community_id", "building", "unit", "room")
     serializer_class = HouseholdSerializer
     filterset_fields = ["community"]
-
-    def get_queryset(self) -> QuerySet[Household]:
-        return Household.objects.visible_to(self.request.user).order_by(
-            "community_id", "building", "unit", "room"
-        )
 
 
 @crud_schema(
@@ -154,17 +152,14 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     "律所为结对社区填报的年度计划（每月走访次数和户数）；修订时原计划作为历史版本保留。",
     read_only=True,
 )
-class VisitPlanViewSet(viewsets.ReadOnlyModelViewSet):
+class VisitPlanViewSet(ScopedReadViewSet):
+    queryset = (
+        VisitPlan.objects.select_related("firm", "community")
+        .prefetch_related("months")
+        .order_by("-year", "community_id", "-revision")
+    )
     serializer_class = VisitPlanSerializer
     filterset_class = VisitPlanFilter
-
-    def get_queryset(self) -> QuerySet[VisitPlan]:
-        return (
-            VisitPlan.objects.visible_to(self.request.user)
-            .select_related("firm", "community")
-            .prefetch_related("months")
-            .order_by("-year", "community_id", "-revision")
-        )
 
     @extend_schema(
         tags=[TAG],
@@ -195,16 +190,9 @@ class VisitPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @crud_schema("全区走访目标", TAG, "区司法局设定的年度目标：走千家、访万户，户数全覆盖。")
-class DistrictGoalViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class DistrictGoalViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
+    queryset = DistrictGoal.objects.order_by("district_id", "-year")
     serializer_class = DistrictGoalSerializer
-
-    def get_queryset(self) -> QuerySet[DistrictGoal]:
-        return DistrictGoal.objects.visible_to(self.request.user).order_by("district_id", "-year")
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -220,23 +208,14 @@ class DistrictGoalViewSet(
     "每月固定服务日（默认 15 日，可在区参数中调整），提前三个月排期并向居民公布；"
     "社区工作人员可在本月内调整日期、时间、地点和主题。",
 )
-class ServiceDayViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ServiceDayViewSet(ScopedReadViewSet, mixins.UpdateModelMixin):
+    queryset = ServiceDay.objects.select_related("community__street", "firm").order_by(
+        "date", "community_id"
+    )
     serializer_class = ServiceDaySerializer
     filterset_class = ServiceDayFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_queryset(self) -> QuerySet[ServiceDay]:
-        qs = ServiceDay.objects.select_related("community__street", "firm").order_by(
-            "date", "community_id"
-        )
-        if self.action in ("update", "partial_update"):
-            return qs.editable_by(self.request.user)
-        return qs.visible_to(self.request.user)
+    edit_actions = EDIT_ACTIONS
 
     @extend_schema(tags=[TAG], summary="报名服务日", request=None, responses={201: None})
     @action(detail=True, methods=["post"], url_path="sign-up")
@@ -275,29 +254,25 @@ class ServiceDayViewSet(
     "逾期未报送的标记为逾期。",
     read_only=True,
 )
-class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
+class MonthlyReportViewSet(ScopedReadViewSet):
+    queryset = MonthlyReport.objects.select_related("firm", "street").order_by(
+        "-month", "street_id", "firm_id"
+    )
     serializer_class = MonthlyReportSerializer
     filterset_class = MonthlyReportFilter
-
-    def get_queryset(self) -> QuerySet[MonthlyReport]:
-        return (
-            MonthlyReport.objects.visible_to(self.request.user)
-            .select_related("firm", "street")
-            .order_by("-month", "street_id", "firm_id")
-        )
-
-    def _editable(self, pk: Any) -> MonthlyReport:
-        return get_object_or_404(MonthlyReport.objects.editable_by(self.request.user), pk=pk)
-
-    def _reviewable(self, pk: Any) -> MonthlyReport:
-        return get_object_or_404(MonthlyReport.objects.reviewable_by(self.request.user), pk=pk)
+    action_scopes = {
+        "refresh": "editable_by",
+        "submit": "editable_by",
+        "confirm": "reviewable_by",
+        "return_report": "reviewable_by",
+    }
 
     @extend_schema(
         tags=[TAG], summary="重新汇总月报", request=None, responses=MonthlyReportSerializer
     )
     @action(detail=True, methods=["post"])
     def refresh(self, request: Request, pk: Any = None) -> Response:
-        report = services.refresh_report(actor=request.user, report=self._editable(pk))
+        report = services.refresh_report(actor=request.user, report=self.get_object())
         return _done(MonthlyReportSerializer, report, request)
 
     @extend_schema(
@@ -309,7 +284,7 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         form.is_valid(raise_exception=True)
         report = services.submit_report(
             actor=request.user,
-            report=self._editable(pk),
+            report=self.get_object(),
             summary=form.validated_data.get("summary", ""),
         )
         return _done(MonthlyReportSerializer, report, request)
@@ -319,7 +294,7 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: Any = None) -> Response:
-        report = services.confirm_report(actor=request.user, report=self._reviewable(pk))
+        report = services.confirm_report(actor=request.user, report=self.get_object())
         return _done(MonthlyReportSerializer, report, request)
 
     @extend_schema(
@@ -333,7 +308,7 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         form = CommentSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         report = services.return_report(
-            actor=request.user, report=self._reviewable(pk), comment=form.validated_data["comment"]
+            actor=request.user, report=self.get_object(), comment=form.validated_data["comment"]
         )
         return _done(MonthlyReportSerializer, report, request)
 
@@ -379,11 +354,9 @@ class CoverageViewSet(viewsets.GenericViewSet):
 @crud_schema(
     "提醒", TAG, "月报逾期、走访进度落后等提醒（律所、司法所、区司法局）。", read_only=True
 )
-class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(ScopedReadViewSet):
+    queryset = Notice.objects.order_by("-created_at", "-id")
     serializer_class = NoticeSerializer
-
-    def get_queryset(self) -> QuerySet[Notice]:
-        return Notice.objects.visible_to(self.request.user).order_by("-created_at", "-id")
 
     @extend_schema(tags=[TAG], summary="标记提醒已处理", request=None, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
