@@ -321,7 +321,9 @@ class ScopedQuerySet(models.QuerySet):
         return self.visible.apply(self, user)
 
     def editable_by(self, user: Any) -> Self:
-        return (self.editable or self.visible).apply(self, user)
+        if self.editable is None:  # as seen (through visible_to, which may be a method)
+            return self.visible_to(user)
+        return self.editable.apply(self, user)
 
 
 def q_or(*conditions: models.Q | None) -> models.Q | None:

@@ -172,3 +172,12 @@ def test_verbs_of_a_queryset_read_its_declarations(world):
         ScopedQuerySet(model=Community).visible_to(world.superuser).count()
         == Community.objects.count()
     )
+
+
+def test_without_an_edit_rule_rows_are_edited_as_seen_even_through_a_method(world):
+    class WrittenByHand(ScopedQuerySet):
+        def visible_to(self, user):
+            return self.filter(pk=world.community_a1.pk)
+
+    qs = WrittenByHand(model=Community)
+    assert names(qs.editable_by(world.resident)) == {world.community_a1.name}
