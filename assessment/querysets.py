@@ -11,12 +11,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import (
+    Branch,
+    Principal,
+    RoleTable,
+    Scope,
+    ScopedQuerySet,
+    always,
+    district,
+    follows,
+)
 
 WORKING_ROLES = (
     Role.BUREAU_ADMIN,
@@ -25,6 +34,10 @@ WORKING_ROLES = (
     Role.FIRM_ADMIN,
     Role.LAWYER,
 )
+# Everyone working in the district of the row.
+WORKING: RoleTable = {role: district("district_id") for role in WORKING_ROLES}
+# Everyone, signed in or not.
+PUBLIC = Scope(also=(always(Q()),))
 
 
 def working_districts(p: Principal) -> set[int]:
@@ -38,108 +51,94 @@ def street_firms(street_ids: set[int]) -> QuerySet:
     return Pairing.objects.filter(community__street_id__in=sorted(street_ids)).values("firm_id")
 
 
-def _firm_scope(p: Principal, firm: str, district: str) -> list[Q | None]:
-    streets = p.ids(Role.STREET_STAFF)
-    return [
-        q_in(district, p.ids(Role.BUREAU_ADMIN)),
-        Q(**{f"{firm}__in": street_firms(streets)}) if streets else None,
-        q_in(firm, p.ids(Role.FIRM_ADMIN)),
-    ]
+def _firms_of_streets(firm: str) -> Branch:
+    """The rows of firms working in the 司法所's streets (``firm``: the firm's key)."""
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+        streets = p.ids(Role.STREET_STAFF)
+        return Q(**{f"{firm}__in": street_firms(streets)}) if streets else None
+
+    return branch
+
+
+def firm_scope(firm: str, district: str) -> Scope:
+    """A firm's assessment rows: the bureau of the district, the 司法所 of a street the
+    firm works in, the firm's admins (``firm``, ``district``: the row's lookups)."""
+    return Scope(
+        {Role.BUREAU_ADMIN: district, Role.FIRM_ADMIN: firm}, also=(_firms_of_streets(firm),)
+    )
+
+
+def _follows_path(path: str, verb: str = "visible_to") -> Branch:
+    """``follows`` for a parent reached through several relations (``a__b``): the rows
+    whose parent is in the parent queryset's ``verb`` scope, joined along ``path``."""
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> Q:
+        model: Any = qs.model
+        for name in path.split("__"):
+            model = model._meta.get_field(name).related_model
+        parents = getattr(model._default_manager, verb)(user)
+        return Q(**{f"{path}__in": parents.values("pk")})
+
+    return branch
 
 
 def scored_firms(user: Any) -> QuerySet:
     """The firms whose scores and dashboards the user may see."""
     from firms.models import LawFirm
 
-    p = get_principal(user)
-    if p.is_superuser:
-        return LawFirm.objects.all()
-    return filter_any(LawFirm.objects.all(), *_firm_scope(p, "pk", "district_id"))  # type: ignore[arg-type]
+    return firm_scope("pk", "district_id").apply(LawFirm.objects.all(), user)
 
 
 class _BureauEdits(ScopedQuerySet):
-    district_path = "district_id"
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in(self.district_path, p.ids(Role.BUREAU_ADMIN)))
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
 
 class DistrictRuleQuerySet(_BureauEdits):
     """Rules and rates: read by everyone working in the district, set by its bureau."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", working_districts(p)))
+    visible = Scope(WORKING)
 
 
 class RankingMonthQuerySet(_BureauEdits):
     """A month's header (status, deadline): the bureau, the street offices and firms."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        districts = {
-            b.district_id
-            for b in p.bindings
-            if b.role in (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN) and b.district_id
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: district("district_id"),
+            Role.STREET_STAFF: district("district_id"),
+            Role.FIRM_ADMIN: district("district_id"),
         }
-        return filter_any(self, q_in("district_id", districts))
+    )
 
     def published(self) -> RankingMonthQuerySet:
         return self.filter(status="published")
 
 
 class MonthlyScoreQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, *_firm_scope(p, "firm_id", "ranking__district_id"))
+    visible = firm_scope("firm_id", "ranking__district_id")
+    # A firm admin appeals their own firm's scores (the services check the rest).
+    appealable: ClassVar[Scope] = Scope({Role.FIRM_ADMIN: "firm_id"}, superuser=False)
 
     def appealable_by(self, user: Any) -> Self:
-        """A firm admin appeals their own firm's scores (the services check the rest)."""
-        p = get_principal(user)
-        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
+        return self.scoped(self.appealable, user)
 
     def published(self) -> MonthlyScoreQuerySet:
         return self.filter(ranking__status="published")
 
 
 class MetricScoreQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        from assessment.models import MonthlyScore
-
-        return self.filter(score__in=MonthlyScore.objects.visible_to(user).values("pk"))
+    visible = Scope(also=(follows("score"),))
 
 
 class EvidenceQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        from assessment.models import MonthlyScore
-
-        return self.filter(
-            metric_score__score__in=MonthlyScore.objects.visible_to(user).values("pk")
-        )
+    visible = Scope(also=(_follows_path("metric_score__score"),))
 
 
 class AppealQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, *_firm_scope(p, "score__firm_id", "score__ranking__district_id"))
-
-    def editable_by(self, user: Any) -> Self:
-        """The bureau decides appeals."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("score__ranking__district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = firm_scope("score__firm_id", "score__ranking__district_id")
+    # The bureau decides appeals.
+    editable = Scope({Role.BUREAU_ADMIN: "score__ranking__district_id"})
 
     def open(self) -> AppealQuerySet:
         return self.filter(status="open")
@@ -148,68 +147,38 @@ class AppealQuerySet(ScopedQuerySet):
 class BulletinQuerySet(_BureauEdits):
     """Published bulletins are public: the ranking table is the district's news."""
 
-    def visible_to(self, user: Any) -> Self:
-        return self.all()
+    visible = PUBLIC
 
 
 class SubsidyPeriodQuerySet(_BureauEdits):
     """The bureau settles periods; a firm admin reads their district's periods."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        firm_districts = {
-            b.district_id for b in p.bindings if b.role == Role.FIRM_ADMIN and b.district_id
-        }
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN) | firm_districts))
+    visible = Scope({Role.BUREAU_ADMIN: "district_id", Role.FIRM_ADMIN: district("district_id")})
 
 
 class SubsidyItemQuerySet(_BureauEdits):
-    district_path = "period__district_id"
+    # The bureau every item; a firm admin their own firm's items.
+    visible = Scope({Role.BUREAU_ADMIN: "period__district_id", Role.FIRM_ADMIN: "firm_id"})
+    editable = Scope({Role.BUREAU_ADMIN: "period__district_id"})
 
-    def visible_to(self, user: Any) -> Self:
-        """The bureau every item; a firm admin their own firm's items."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("period__district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
-        )
+
+def _published_in_working_districts(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    districts = working_districts(p)
+    return Q(status="published", district_id__in=sorted(districts)) if districts else None
 
 
 class AnnualAssessmentQuerySet(_BureauEdits):
     """The bureau sees drafts; the district's people see the published results."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            Q(status="published", district_id__in=sorted(working_districts(p)))
-            if working_districts(p)
-            else None,
-        )
+    visible = Scope({Role.BUREAU_ADMIN: "district_id"}, also=(_published_in_working_districts,))
 
 
 class AnnualScoreQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        from assessment.models import AnnualAssessment
-
-        return self.filter(assessment__in=AnnualAssessment.objects.visible_to(user).values("pk"))
-
-    def editable_by(self, user: Any) -> Self:
-        from assessment.models import AnnualAssessment
-
-        return self.filter(assessment__in=AnnualAssessment.objects.editable_by(user).values("pk"))
+    visible = Scope(also=(follows("assessment"),))
+    editable = Scope(also=(follows("assessment", "editable_by"),))
 
 
 class CommendationQuerySet(_BureauEdits):
     """Commendations are public (the portal shows them)."""
 
-    def visible_to(self, user: Any) -> Self:
-        return self.all()
+    visible = PUBLIC

@@ -11,12 +11,23 @@ place it is decided.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import (
+    ANY_ROLE,
+    Principal,
+    RoleTable,
+    Scope,
+    ScopedQuerySet,
+    always,
+    district,
+    follows,
+    own,
+    parent,
+)
 
 
 def firm_ids(p: Principal) -> set[int]:
@@ -24,114 +35,82 @@ def firm_ids(p: Principal) -> set[int]:
     return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
 
 
-class _PlaceScoped(ScopedQuerySet):
-    """Rows of one community (``community_path``) done by one firm (``firm_path``)."""
+def place(
+    community: str = "community", street: str | None = None, district: str | None = None
+) -> RoleTable:
+    """The staff of a row's place: the bureau of its district, the 司法所 of its street,
+    the community's staff. ``community`` is the path to the row's community; a model
+    that keeps its community's street and district names its own columns (``street``,
+    ``district``), read by their own indexes instead of through the community."""
+    street = street or f"{community}__street"
+    district = district or f"{street}__district"
+    return {
+        Role.BUREAU_ADMIN: f"{district}_id",
+        Role.STREET_STAFF: f"{street}_id",
+        Role.COMMUNITY_STAFF: f"{community}_id",
+    }
 
-    community_path = "community"
-    firm_path: str | None = "firm"
-    # A model that keeps its community's street and district names its own columns.
-    street_path: str | None = None
-    district_path: str | None = None
 
-    def _region(self, p: Principal) -> list[Q | None]:
-        c = self.community_path
-        street = self.street_path or f"{c}__street"
-        district = self.district_path or f"{street}__district"
-        return [
-            q_in(f"{district}_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in(f"{street}_id", p.ids(Role.STREET_STAFF)),
-            q_in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
-        ]
+def firm_people(firm: str = "firm") -> RoleTable:
+    """The people of the row's firm (``firm`` is the path to it): its firm admins and
+    its lawyers (firm_ids)."""
+    return {Role.FIRM_ADMIN: f"{firm}_id", Role.LAWYER: parent(f"{firm}_id")}
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        firm = q_in(f"{self.firm_path}_id", firm_ids(p)) if self.firm_path else None
-        return filter_any(self, *self._region(p), firm)
+
+# Everyone, signed in or not.
+PUBLIC = Scope(also=(always(Q()),))
+
+
+def _lawyer_present(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    """Visits the user took part in as a lawyer: keys read from the through table
+    (its lawyer index), not a join of the visits to it."""
+    from visits.models import Visit
+
+    lawyers = p.ids(Role.LAWYER)
+    if not lawyers:
+        return None
+    present = Visit.lawyers.through.objects.filter(lawyer_id__in=sorted(lawyers))
+    return Q(pk__in=present.values("visit_id"))
+
+
+def _lawyer_recorded(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    """Visits a lawyer recorded themselves."""
+    return Q(recorded_by_id=p.user_id) if p.has(Role.LAWYER) and p.user_id else None
 
 
 class DistrictGoalQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.district_ids))
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope({ANY_ROLE: district("district_id")})
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
 
-class VisitPlanQuerySet(_PlaceScoped):
-    def editable_by(self, user: Any) -> Self:
-        """Each firm files and revises its own plans."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
+class VisitPlanQuerySet(ScopedQuerySet):
+    visible = Scope({**place(), **firm_people()})
+    # Each firm files and revises its own plans.
+    editable = Scope({Role.FIRM_ADMIN: "firm_id"})
 
     def current(self) -> VisitPlanQuerySet:
         return self.filter(is_current=True)
 
 
-class HouseholdQuerySet(_PlaceScoped):
-    firm_path = None
-
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        firms = firm_ids(p)
-        visited = (
-            Q(visit_links__visit__firm_id__in=sorted(firms)) if firms else None
-        )  # a firm sees the households it visited
-        return filter_any(self, *self._region(p), visited).distinct()
+class HouseholdQuerySet(ScopedQuerySet):
+    # The place's staff; a firm the households it visited (one row per visit: distinct).
+    visible = Scope({**place(), **firm_people("visit_links__visit__firm")}, distinct=True)
 
 
-class VisitQuerySet(_PlaceScoped):
+class VisitQuerySet(ScopedQuerySet):
     # A visit carries its street and district (each with an index by date).
-    street_path = "street"
-    district_path = "district"
-
-    def _own(self, p: Principal) -> list[Q | None]:
-        from visits.models import Visit
-
-        lawyers = p.ids(Role.LAWYER)
-        present = (
-            Q(
-                pk__in=Visit.lawyers.through.objects.filter(lawyer_id__in=sorted(lawyers)).values(
-                    "visit_id"
-                )
-            )
-            if lawyers
-            else None
-        )
-        recorder = Q(recorded_by_id=p.user_id) if lawyers and p.user_id else None
-        return [q_in("firm_id", p.ids(Role.FIRM_ADMIN)), present, recorder]
-
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, *self._region(p), *self._own(p))
-
-    def editable_by(self, user: Any) -> Self:
-        """The recording lawyer, the lawyers present and their firm admin change a
-        record (services add: only while it is not confirmed or locked)."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, *self._own(p))
+    visible = Scope(
+        {**place(street="street", district="district"), Role.FIRM_ADMIN: "firm_id"},
+        also=(_lawyer_present, _lawyer_recorded),
+    )
+    # The recording lawyer, the lawyers present and their firm admin change a record
+    # (services add: only while it is not confirmed or locked).
+    editable = Scope({Role.FIRM_ADMIN: "firm_id"}, also=(_lawyer_present, _lawyer_recorded))
+    # Community staff confirm or dispute their community's records.
+    confirmable: ClassVar[Scope] = Scope({Role.COMMUNITY_STAFF: "community_id"})
 
     def confirmable_by(self, user: Any) -> Self:
-        """Community staff confirm or dispute their community's records."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("community_id", p.ids(Role.COMMUNITY_STAFF)))
+        return self.scoped(self.confirmable, user)
 
     def confirmed(self) -> VisitQuerySet:
         return self.filter(status="confirmed")
@@ -140,35 +119,20 @@ class VisitQuerySet(_PlaceScoped):
 class VisitChildQuerySet(ScopedQuerySet):
     """Photos of a visit: scope follows the visit."""
 
-    def visible_to(self, user: Any) -> Self:
-        from visits.models import Visit
-
-        return self.filter(visit__in=Visit.objects.visible_to(user).values("pk"))
-
-    def editable_by(self, user: Any) -> Self:
-        from visits.models import Visit
-
-        return self.filter(visit__in=Visit.objects.editable_by(user).values("pk"))
+    visible = Scope(also=(follows("visit"),))
+    editable = Scope(also=(follows("visit", "editable_by"),))
 
 
-class ServiceDayQuerySet(_PlaceScoped):
+class ServiceDayQuerySet(ScopedQuerySet):
     """Service days are announced to the public; staff of the place manage them."""
 
-    def visible_to(self, user: Any) -> Self:
-        return self.all()
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, *self._region(p))
+    visible = PUBLIC
+    editable = Scope(place())
+    # Days whose attendance the user follows: the place's staff, the serving firm.
+    followed: ClassVar[Scope] = Scope({**place(), Role.FIRM_ADMIN: "firm_id"})
 
     def followed_by(self, user: Any) -> Self:
-        """Days whose attendance the user follows: the place's staff, the serving firm."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, *self._region(p), q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
+        return self.scoped(self.followed, user)
 
     def published(self) -> ServiceDayQuerySet:
         return self.exclude(status="cancelled").filter(
@@ -176,126 +140,89 @@ class ServiceDayQuerySet(_PlaceScoped):
         )
 
 
-class AttendanceQuerySet(_PlaceScoped):
+class AttendanceQuerySet(ScopedQuerySet):
     """Sign-ups and check-ins: the resident's own, the place's staff, the firm."""
 
-    community_path = "service_day__community"
-    firm_path = "service_day__firm"
-
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        own = Q(user_id=p.user_id) if p.user_id else None
-        firm = q_in("service_day__firm_id", p.ids(Role.FIRM_ADMIN))
-        return filter_any(self, *self._region(p), firm, own)
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, Q(user_id=p.user_id) if p.user_id else None)
+    visible = Scope(
+        {**place("service_day__community"), Role.FIRM_ADMIN: "service_day__firm_id"},
+        also=(own("user_id"),),
+    )
+    editable = Scope(also=(own("user_id"),))
 
 
 class MonthlyReportQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        """The firm reviews, refreshes and submits its reports."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("firm_id", p.ids(Role.FIRM_ADMIN)))
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "street__district_id",
+            Role.STREET_STAFF: "street_id",
+            Role.FIRM_ADMIN: "firm_id",
+        }
+    )
+    # The firm reviews, refreshes and submits its reports.
+    editable = Scope({Role.FIRM_ADMIN: "firm_id"})
+    # The 司法所 of the street confirms or returns the reports sent to it.
+    reviewable: ClassVar[Scope] = Scope({Role.STREET_STAFF: "street_id"})
 
     def reviewable_by(self, user: Any) -> Self:
-        """The 司法所 of the street confirms or returns the reports sent to it."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("street_id", p.ids(Role.STREET_STAFF)))
+        return self.scoped(self.reviewable, user)
 
 
 class NoticeQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
-        )
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "district_id",
+            Role.STREET_STAFF: "street_id",
+            Role.FIRM_ADMIN: "firm_id",
+        }
+    )
 
     def open(self) -> NoticeQuerySet:
         return self.filter(resolved_at__isnull=True)
 
 
 class MeetingQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("firm_id", firm_ids(p)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
-        )
+    visible = Scope(
+        {Role.BUREAU_ADMIN: "district_id", Role.STREET_STAFF: "street_id", **firm_people()}
+    )
+    editable = Scope(
+        {
+            Role.BUREAU_ADMIN: "district_id",
+            Role.STREET_STAFF: "street_id",
+            Role.FIRM_ADMIN: "firm_id",
+        }
+    )
 
 
 class MeetingChildQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        from visits.models import Meeting
+    visible = Scope(also=(follows("meeting"),))
+    editable = Scope(also=(follows("meeting", "editable_by"),))
 
-        return self.filter(meeting__in=Meeting.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> Self:
-        from visits.models import Meeting
+def _paired_communities(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    """The communities the user's firms are paired with now."""
+    from pairing.models import Pairing
 
-        return self.filter(meeting__in=Meeting.objects.editable_by(user).values("pk"))
+    firms = firm_ids(p)
+    if not firms:
+        return None
+    paired = Pairing.objects.active().filter(firm_id__in=sorted(firms))
+    return Q(pk__in=paired.values("community_id"))
+
+
+# Communities whose coverage the user follows (applied to communities).
+COVERAGE = Scope(
+    {
+        Role.BUREAU_ADMIN: "street__district_id",
+        Role.STREET_STAFF: "street_id",
+        Role.COMMUNITY_STAFF: "pk",
+    },
+    also=(_paired_communities,),
+)
 
 
 def coverage_communities(user: Any) -> Any:
     """The communities whose coverage the user follows: the bureau its district, a
     司法所 its street, community staff their community, a firm its paired ones."""
-    from pairing.models import Pairing
     from regions.models import Community
 
-    p = get_principal(user)
-    qs = Community.objects.filter(is_active=True)
-    if p.is_superuser:
-        return qs
-    firms = firm_ids(p)
-    paired = (
-        Q(pk__in=Pairing.objects.active().filter(firm_id__in=sorted(firms)).values("community_id"))
-        if firms
-        else None
-    )
-    return filter_any(
-        qs,  # type: ignore[arg-type]
-        q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-        q_in("street_id", p.ids(Role.STREET_STAFF)),
-        q_in("pk", p.ids(Role.COMMUNITY_STAFF)),
-        paired,
-    )
+    return COVERAGE.apply(Community.objects.filter(is_active=True), user)
