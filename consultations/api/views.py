@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -29,7 +29,7 @@ from consultations.api.serializers import (
 from consultations.filters import DutyShiftFilter, QuestionFilter, ServiceRequestFilter
 from consultations.models import Category, DutyShift, KnowledgeEntry, Question, ServiceRequest
 from consultations.querysets import can_read_text
-from core.api import KeysetPagination, crud_schema
+from core.api import KeysetPagination, ScopedReadViewSet, crud_schema
 
 TAG = "在线咨询"
 
@@ -48,11 +48,9 @@ def read_create_schema(noun: str, description: str) -> Any:
 
 
 @crud_schema("咨询类别", TAG, "咨询类别的统一目录（只读）。", read_only=True)
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(ScopedReadViewSet):
+    queryset = Category.objects.filter(is_active=True)
     serializer_class = CategorySerializer
-
-    def get_queryset(self) -> QuerySet[Category]:
-        return Category.objects.visible_to(self.request.user).filter(is_active=True)
 
 
 @read_create_schema(
@@ -61,25 +59,18 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     "私密咨询在律师确认无利益冲突前不返回标题和内容（readable 为 false）。"
     "service_level 为“剩余 5 小时”“已超时 3 小时”“按时答复”等。",
 )
-class QuestionViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class QuestionViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
+    queryset = Question.objects.select_related("category", "community").order_by(
+        "-posted_at", "-id"
+    )
     serializer_class = QuestionSerializer
     filterset_class = QuestionFilter
     pagination_class = KeysetPagination
     keyset_order = ("-posted_at", "-id")
 
     def get_queryset(self) -> QuerySet[Question]:
-        user = self.request.user
-        return (
-            Question.objects.visible_to(user)
-            .with_access(user)  # type: ignore[attr-defined]
-            .select_related("category", "community")
-            .order_by("-posted_at", "-id")
-        )
+        scoped: Any = super().get_queryset()
+        return scoped.with_access(self.request.user)  # what the user may read of each
 
     @extend_schema(
         tags=[TAG],
@@ -189,16 +180,10 @@ class QuestionViewSet(
 
 
 @crud_schema("值班", TAG, "金融法律服务中心值班表（本区工作人员与律师可见）。", read_only=True)
-class DutyShiftViewSet(viewsets.ReadOnlyModelViewSet):
+class DutyShiftViewSet(ScopedReadViewSet):
+    queryset = DutyShift.objects.select_related("lawyer__firm").order_by("date", "lawyer__name")
     serializer_class = DutyShiftSerializer
     filterset_class = DutyShiftFilter
-
-    def get_queryset(self) -> QuerySet[DutyShift]:
-        return (
-            DutyShift.objects.visible_to(self.request.user)
-            .select_related("lawyer__firm")
-            .order_by("date", "lawyer__name")
-        )
 
     def _check(self, request: Request, check: Any) -> Response:
         shift = check(actor=request.user, shift=self.get_object())
@@ -219,21 +204,10 @@ class DutyShiftViewSet(viewsets.ReadOnlyModelViewSet):
     "有偿服务",
     "有偿服务申请：居民向已公开收费标准的律师申请，律师书面报价（费用和服务范围），居民接受或谢绝。",
 )
-class ServiceRequestViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ServiceRequestViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
+    queryset = ServiceRequest.objects.select_related("lawyer").order_by("-created_at", "-id")
     serializer_class = ServiceRequestSerializer
     filterset_class = ServiceRequestFilter
-
-    def get_queryset(self) -> QuerySet[ServiceRequest]:
-        return (
-            ServiceRequest.objects.visible_to(self.request.user)
-            .select_related("lawyer")
-            .order_by("-created_at", "-id")
-        )
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
@@ -308,7 +282,8 @@ class ServiceRequestViewSet(
     "已答复的公开咨询（已去除个人信息）。带 q 参数时按中文分词检索，按相关度排序。",
     read_only=True,
 )
-class KnowledgeViewSet(viewsets.ReadOnlyModelViewSet):
+class KnowledgeViewSet(ScopedReadViewSet):
+    queryset = KnowledgeEntry.objects.select_related("category")
     serializer_class = KnowledgeSerializer
 
     @extend_schema(
@@ -318,6 +293,6 @@ class KnowledgeViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[KnowledgeEntry]:
-        qs = KnowledgeEntry.objects.visible_to(self.request.user).select_related("category")
+        qs = super().get_queryset()
         text = self.request.query_params.get("q", "").strip()[:200] if self.action == "list" else ""
         return knowledge.search(qs, text) if text else qs.order_by("-published_at", "-id")

@@ -7,16 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.api import KeysetPagination, ScopedViewSet, crud_schema
+from core.api import KeysetPagination, ScopedReadViewSet, ScopedViewSet, crud_schema
 from mediation import services
 from mediation.api.serializers import (
     MediationApplicationSerializer,
@@ -88,24 +87,15 @@ NUMBERED = api_settings.DEFAULT_PAGINATION_CLASS
 
 
 @extend_schema(tags=[TAG])
-class CaseViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     """Mediation cases in the user's scope, and their transitions."""
 
+    queryset = Case.objects.select_related("organization", "community", "lawyer").order_by(
+        "-applied_at", "-id"
+    )
     filterset_class = CaseFilter
     pagination_class = KeysetPagination
     keyset_order = ("-applied_at", "-id")
-
-    def get_queryset(self) -> QuerySet[Case]:
-        return (
-            Case.objects.visible_to(self.request.user)
-            .select_related("organization", "community", "lawyer")
-            .order_by("-applied_at", "-id")
-        )
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return MediationCaseSerializer if self.action == "list" else MediationCaseDetailSerializer

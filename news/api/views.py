@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import crud_schema
+from core.api import ScopedReadViewSet, crud_schema
 from news import services
 from news.api.serializers import (
     ArticleCommentSerializer,
@@ -44,26 +44,16 @@ def _transition(summary: str, description: str, request: Any = None) -> Any:
     "已退回和已撤回的稿件只有作者和本区司法局可见。区司法局、司法所和律所管理员可新建草稿并修改"
     "自己的草稿（PATCH 只改提交的字段；上传封面用 multipart/form-data）。",
 )
-class ArticleViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ArticleViewSet(ScopedReadViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    # Every action starts from what the user may see; the services decide what the
+    # user may do (PermissionDenied answers 404 like a missing row).
+    queryset = Article.objects.select_related("district", "firm", "lawyer", "author").order_by(
+        "-pinned", F("published_at").desc(nulls_last=True), "-id"
+    )
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_queryset(self) -> QuerySet[Article]:
-        # Every action starts from what the user may see; the services decide what
-        # the user may do (PermissionDenied answers 404 like a missing row).
-        return (
-            Article.objects.visible_to(self.request.user)
-            .select_related("district", "firm", "lawyer", "author")
-            .order_by("-pinned", F("published_at").desc(nulls_last=True), "-id")
-        )
 
     def get_serializer_class(self) -> Any:
         if self.action in ("create", "update", "partial_update"):
