@@ -18,22 +18,52 @@ and a lawyer who was assigned it and confirmed there is no conflict of interest
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 
-from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.roles import Role
 from core.scope import (
+    Bound,
+    Branch,
     Principal,
+    RoleTable,
+    Scope,
     ScopedQuerySet,
-    filter_any,
-    filter_union,
+    Target,
+    always,
+    district,
+    follows,
     get_principal,
+    own,
     q_in,
     q_or,
 )
+
+
+def bound(role: str, target: Target) -> Branch:
+    """One role of a role table as a branch of its own, to be placed among ``also``
+    (where the order of the branches, or their grouping by ``together``, matters)."""
+    lookup = target if isinstance(target, Bound) else Bound(target)
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+        return q_in(lookup.lookup, lookup.ids(p, role))
+
+    return branch
+
+
+def together(*parts: Branch) -> Branch:
+    """Several branches as one condition (their OR): conditions on the model's own
+    columns, which PostgreSQL serves by combining their indexes, as one arm of a
+    ``union`` scope instead of one arm each."""
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+        found = (part(qs, p, user) for part in parts)
+        return q_or(*(Q(pk__in=c) if isinstance(c, QuerySet) else c for c in found))
+
+    return branch
 
 
 def lawyer_firms(p: Principal) -> set[int]:
@@ -45,9 +75,10 @@ def lawyer_districts(p: Principal) -> set[int]:
     return {b.district_id for b in p.bindings if b.role == Role.LAWYER and b.district_id}
 
 
-def _working_districts(p: Principal) -> set[int]:
-    """Districts the user works in (every role but resident)."""
-    return {b.district_id for b in p.bindings if b.role != Role.RESIDENT and b.district_id}
+# Everyone working in a district (every role but resident), by the district they work in.
+WORKING_IN_DISTRICT: RoleTable = {
+    role: district("district_id") for role in Role if role != Role.RESIDENT
+}
 
 
 def _duty_pool(p: Principal) -> Any:
@@ -72,39 +103,42 @@ def _duty_pool(p: Principal) -> Any:
     )
 
 
-class QuestionQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        from consultations.models import QuestionAssignment
+def _in_duty_pool(qs: ScopedQuerySet, p: Principal, user: Any) -> Any:
+    return _duty_pool(p)
 
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        if p.user_id is None:
-            return self.none()
-        firms = lawyer_firms(p)
-        pool = _duty_pool(p)
-        firm_rows = (
-            QuestionAssignment.objects.filter(lawyer__firm_id__in=sorted(firms)).values(
-                "question_id"
-            )
-            if firms
-            else None
-        )
-        # The conditions on the question's own columns are one branch (PostgreSQL
-        # combines their indexes); those through other tables are branches of their own.
-        own = q_or(
-            Q(asker_id=p.user_id),
-            Q(filed_by_id=p.user_id),
-            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
-        return filter_union(
-            self,
-            own,
-            firm_rows,
-            pool,
-            q_in("community__street_id", p.ids(Role.STREET_STAFF)),
-        )
+
+def _routed_to_firm(qs: ScopedQuerySet, p: Principal, user: Any) -> Any:
+    """Ids of the questions routed to anyone of the firms the user works for."""
+    from consultations.models import QuestionAssignment
+
+    firms = lawyer_firms(p)
+    if not firms:
+        return None
+    return QuestionAssignment.objects.filter(lawyer__firm_id__in=sorted(firms)).values(
+        "question_id"
+    )
+
+
+class QuestionQuerySet(ScopedQuerySet):
+    # The conditions on the question's own columns are one branch (PostgreSQL combines
+    # their indexes); those through other tables are branches of their own, unioned.
+    visible = Scope(
+        also=(
+            together(
+                own("asker_id"),
+                own("filed_by_id"),
+                bound(Role.COMMUNITY_STAFF, "community_id"),
+                bound(Role.BUREAU_ADMIN, "district_id"),
+            ),
+            _routed_to_firm,
+            _in_duty_pool,
+            bound(Role.STREET_STAFF, "community__street_id"),
+        ),
+        union=True,
+    )
+    # Only the asker (or the staff member who filed it) changes a question itself (close
+    # and rate); lawyers act through their assignments.
+    editable = Scope(also=(own("asker_id"), own("filed_by_id")))
 
     def assigned_to(self, user: Any, statuses: Iterable[str]) -> QuestionQuerySet:
         """The open questions routed to the user as a lawyer, by their own assignments in
@@ -128,16 +162,6 @@ class QuestionQuerySet(ScopedQuerySet):
         if pool is None:
             return self.none()
         return self.filter(pk__in=pool, first_replied_at__isnull=True)
-
-    def editable_by(self, user: Any) -> Self:
-        """Only the asker (or the staff member who filed it) changes a question itself
-        (close and rate); lawyers act through their assignments."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        if p.user_id is None:
-            return self.none()
-        return self.filter(Q(asker_id=p.user_id) | Q(filed_by_id=p.user_id))
 
     def with_access(self, user: Any) -> QuestionQuerySet:
         """Annotate the user's own assignment (``my_status``, ``my_cleared_at``), so
@@ -187,34 +211,23 @@ def can_read_text(user: Any, question: Any) -> bool:
 class QuestionChildQuerySet(ScopedQuerySet):
     """Replies and attachments: scope follows the question."""
 
-    def visible_to(self, user: Any) -> Self:
-        from consultations.models import Question
-
-        return self.filter(question__in=Question.objects.visible_to(user).values("pk"))
+    visible = Scope(also=(follows("question"),))
 
 
 class AssignmentQuerySet(QuestionChildQuerySet):
-    def editable_by(self, user: Any) -> Self:
-        """A lawyer acts on their own assignments only."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("lawyer_id", p.ids(Role.LAWYER)))
+    # A lawyer acts on their own assignments only.
+    editable = Scope({Role.LAWYER: "lawyer_id"})
 
 
 class CategoryQuerySet(ScopedQuerySet):
     """The managed list is shared: everyone reads it, superusers edit it."""
 
-    def visible_to(self, user: Any) -> Self:
-        return self.all()
+    visible = Scope(also=(always(Q()),))
 
 
 class NoticeQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.user_id is None:
-            return self.none()
-        return self.filter(user_id=p.user_id)
+    # Their own notices only, superusers included.
+    visible = Scope(also=(own("user_id"),), superuser=False)
 
     def unread(self) -> NoticeQuerySet:
         return self.filter(read_at__isnull=True)
@@ -223,15 +236,10 @@ class NoticeQuerySet(ScopedQuerySet):
 class KnowledgeQuerySet(ScopedQuerySet):
     """The knowledge base is public (personal details are removed when it is built)."""
 
-    def visible_to(self, user: Any) -> Self:
-        return self.filter(is_active=True)
-
-    def editable_by(self, user: Any) -> Self:
-        """The bureau may withdraw (hide) an entry of its district."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    # Active entries only, superusers included.
+    visible = Scope(also=(always(Q(is_active=True)),), superuser=False)
+    # The bureau may withdraw (hide) an entry of its district.
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
     def in_district(self, district_id: int | None) -> KnowledgeQuerySet:
         """One district's entries. The id is compared as a bigint, like the column: only
@@ -244,87 +252,44 @@ class KnowledgeQuerySet(ScopedQuerySet):
 class DutyShiftQuerySet(ScopedQuerySet):
     """The roster: read by everyone working in the district, written by its bureau."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", _working_districts(p)))
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope(WORKING_IN_DISTRICT)
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
 
 class LawyerChildQuerySet(ScopedQuerySet):
     """A lawyer's unavailable dates: the lawyer, their firm admin and the bureau."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("lawyer_id", p.ids(Role.LAWYER)),
-            q_in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
-            q_in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("lawyer_id", p.ids(Role.LAWYER)),
-            q_in("lawyer__firm__district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
+    visible = Scope(
+        {
+            Role.LAWYER: "lawyer_id",
+            Role.FIRM_ADMIN: "lawyer__firm_id",
+            Role.BUREAU_ADMIN: "lawyer__firm__district_id",
+        }
+    )
+    editable = Scope({Role.LAWYER: "lawyer_id", Role.BUREAU_ADMIN: "lawyer__firm__district_id"})
 
 
 class DutyChildQuerySet(ScopedQuerySet):
     """Swap requests: the two lawyers, the requester's firm admin, the bureau."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        lawyers = p.ids(Role.LAWYER)
-        return filter_any(
-            self,
-            q_in("requester_id", lawyers),
-            q_in("to_lawyer_id", lawyers),
-            q_in("requester__firm_id", p.ids(Role.FIRM_ADMIN)),
-            q_in("shift__district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("shift__district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope(
+        {
+            Role.LAWYER: ("requester_id", "to_lawyer_id"),
+            Role.FIRM_ADMIN: "requester__firm_id",
+            Role.BUREAU_ADMIN: "shift__district_id",
+        }
+    )
+    editable = Scope({Role.BUREAU_ADMIN: "shift__district_id"})
 
 
 class ServiceRequestQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        if p.user_id is None:
-            return self.none()
-        return filter_any(
-            self,
-            Q(resident_id=p.user_id),
-            q_in("lawyer_id", p.ids(Role.LAWYER)),
-            q_in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN)),
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        """The two parties: the resident decides, the lawyer quotes."""
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        if p.user_id is None:
-            return self.none()
-        return filter_any(self, Q(resident_id=p.user_id), q_in("lawyer_id", p.ids(Role.LAWYER)))
+    visible = Scope(
+        {
+            Role.LAWYER: "lawyer_id",
+            Role.FIRM_ADMIN: "lawyer__firm_id",
+            Role.BUREAU_ADMIN: "district_id",
+        },
+        also=(own("resident_id"),),
+    )
+    # The two parties: the resident decides, the lawyer quotes.
+    editable = Scope({Role.LAWYER: "lawyer_id"}, also=(own("resident_id"),))

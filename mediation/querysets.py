@@ -14,26 +14,18 @@ Cases
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 from django.db.models import Case, Q, When
 
 from accounts.roles import Role
-from core.scope import ScopedQuerySet, filter_any, filter_union, get_principal, q_in, q_or
+from consultations.querysets import bound, together
+from core.scope import ANY_ROLE, Principal, Scope, ScopedQuerySet, district, follows, own
 
 
 class OrganizationQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.district_ids))
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope({ANY_ROLE: district("district_id")})
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
     def by_level(self) -> OrganizationQuerySet:
         """District organizations first, then streets', then communities'."""
@@ -42,52 +34,47 @@ class OrganizationQuerySet(ScopedQuerySet):
 
 
 class MediatorQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("organization__district_id", p.district_ids))
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("organization__district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope({ANY_ROLE: district("organization__district_id")})
+    editable = Scope({Role.BUREAU_ADMIN: "organization__district_id"})
 
 
 class MediationLawyerQuerySet(OrganizationQuerySet):
     """Same scope as organizations: by the district."""
 
 
+def _party_to(qs: ScopedQuerySet, p: Principal, user: Any) -> Any:
+    """Ids of the cases the user is a party to (by account, or by the phone they sign
+    in with), through the parties' table."""
+    from mediation.models import Party
+
+    if not p.user_id:
+        return None
+    mine = Q(user_id=p.user_id)
+    phone = getattr(user, "phone", "")
+    if phone:
+        mine |= Q(phone=phone)
+    return Party.objects.filter(mine).values("case_id")
+
+
 class CaseQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        from mediation.models import Party
-
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        if p.user_id is None:
-            return self.none()
-        mine = Q(user_id=p.user_id)
-        phone = getattr(user, "phone", "")
-        if phone:
-            mine |= Q(phone=phone)
-        # The case's own columns are one branch (PostgreSQL combines their indexes); the
-        # cases the user is a party to come through the parties' table.
-        own = q_or(
-            Q(applied_by_id=p.user_id),
-            q_in("organization_id", p.ids(Role.MEDIATOR)),
-            q_in("lawyer_id", p.ids(Role.LAWYER)),
-            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-        )
-        return filter_union(self, Party.objects.filter(mine).values("case_id"), own)
-
-    def editable_by(self, user: Any) -> Self:
-        """Changes go through the transition services, which check the actor's part
-        in the case; the rows are those the user sees."""
-        return self.visible_to(user)
+    # The cases the user is a party to come through the parties' table; the case's own
+    # columns are one branch (PostgreSQL combines their indexes); the two are unioned.
+    # Changes go through the transition services, which check the actor's part in the
+    # case; the rows are those the user sees (no ``editable``).
+    visible = Scope(
+        also=(
+            _party_to,
+            together(
+                own("applied_by_id"),
+                bound(Role.MEDIATOR, "organization_id"),
+                bound(Role.LAWYER, "lawyer_id"),
+                bound(Role.COMMUNITY_STAFF, "community_id"),
+                bound(Role.STREET_STAFF, "street_id"),
+                bound(Role.BUREAU_ADMIN, "district_id"),
+            ),
+        ),
+        union=True,
+    )
 
     def open(self) -> CaseQuerySet:
         return self.filter(closed_at__isnull=True).exclude(status="declined")
@@ -99,7 +86,4 @@ class CaseQuerySet(ScopedQuerySet):
 class CaseChildQuerySet(ScopedQuerySet):
     """Parties, events, messages, files, sessions, agreements: scope follows the case."""
 
-    def visible_to(self, user: Any) -> Self:
-        from mediation.models import Case
-
-        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+    visible = Scope(also=(follows("case"),))
