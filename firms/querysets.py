@@ -8,71 +8,46 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from django.db.models import Q
 
 from accounts.roles import Role
-from core.scope import Principal, ScopedQuerySet, filter_any, get_principal, q_in
-
-
-def _staff_districts(p: Principal) -> set[int]:
-    return {
-        b.district_id
-        for b in p.bindings
-        if b.role in (Role.STREET_STAFF, Role.COMMUNITY_STAFF) and b.district_id is not None
-    }
-
-
-def _lawyer_firms(p: Principal) -> set[int]:
-    """The firms the user works for, as firm admin or as a lawyer."""
-    return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+from core.scope import ANY_ROLE, Scope, ScopedQuerySet, always, district, follows, parent
 
 
 class FirmQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
-            q_in("pk", _lawyer_firms(p)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("pk", p.ids(Role.FIRM_ADMIN)),
-        )
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "district_id",
+            Role.STREET_STAFF: district("district_id"),
+            Role.COMMUNITY_STAFF: district("district_id"),
+            # The firms the user works for, as firm admin or as a lawyer.
+            Role.FIRM_ADMIN: "pk",
+            Role.LAWYER: parent("pk"),
+        }
+    )
+    editable = Scope({Role.BUREAU_ADMIN: "district_id", Role.FIRM_ADMIN: "pk"})
 
     def public(self) -> FirmQuerySet:
         return self.filter(is_active=True)
 
 
 class LawyerQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN) | _staff_districts(p)),
-            q_in("firm_id", _lawyer_firms(p)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("firm_id", p.ids(Role.FIRM_ADMIN)),
-            q_in("pk", p.ids(Role.LAWYER)),
-        )
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "firm__district_id",
+            Role.STREET_STAFF: district("firm__district_id"),
+            Role.COMMUNITY_STAFF: district("firm__district_id"),
+            Role.FIRM_ADMIN: "firm_id",
+            Role.LAWYER: parent("firm_id"),
+        }
+    )
+    editable = Scope(
+        {
+            Role.BUREAU_ADMIN: "firm__district_id",
+            Role.FIRM_ADMIN: "firm_id",
+            Role.LAWYER: "pk",  # their own record
+        }
+    )
 
     def public(self) -> LawyerQuerySet:
         return self.filter(is_active=True, firm__is_active=True)
@@ -81,38 +56,22 @@ class LawyerQuerySet(ScopedQuerySet):
 class FirmChildQuerySet(ScopedQuerySet):
     """Rows of one firm (firm admins): scope follows the firm."""
 
-    def visible_to(self, user: Any) -> Self:
-        from firms.models import LawFirm
-
-        return self.filter(firm__in=LawFirm.objects.visible_to(user).values("pk"))
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        # Only the bureau grants firm admin rights, not the firm itself.
-        return filter_any(self, q_in("firm__district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope(also=(follows("firm"),))
+    # Only the bureau grants firm admin rights, not the firm itself.
+    editable = Scope({Role.BUREAU_ADMIN: "firm__district_id"})
 
 
 class DistrictChildQuerySet(ScopedQuerySet):
     """Rows that belong to a district (the guidance group): visible to anyone working
     in the district, edited by its bureau."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.district_ids))
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope({ANY_ROLE: district("district_id")})
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
 
 class SpecialtyQuerySet(ScopedQuerySet):
     """The managed list of specialties is shared: everyone reads it, superusers edit it."""
 
-    def visible_to(self, user: Any) -> Self:
-        return self.all()
+    visible = Scope(also=(always(Q()),))
+    # No edit rule of its own: editable_by follows visible_to, as it always did. Only
+    # superusers change the list: the admin allows no one else, the API is read-only.

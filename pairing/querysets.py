@@ -9,12 +9,19 @@ of the district.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Self
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
-from core.scope import ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import (
+    Principal,
+    RoleTable,
+    Scope,
+    ScopedQuerySet,
+    get_principal,
+    parent,
+)
 from regions.models import Community
 
 
@@ -25,33 +32,25 @@ def bureau_district_ids(user: Any) -> set[int] | None:
     return None if p.is_superuser else p.ids(Role.BUREAU_ADMIN)
 
 
-class _CommunityScoped(ScopedQuerySet):
-    community_path = "community"
-    firm_path = "firm"
-
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        c = self.community_path
-        return filter_any(
-            self,
-            q_in(f"{c}__street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in(f"{c}__street_id", p.ids(Role.STREET_STAFF)),
-            q_in(f"{c}_id", p.ids(Role.COMMUNITY_STAFF)),
-            q_in(f"{self.firm_path}_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self, q_in(f"{self.community_path}__street__district_id", p.ids(Role.BUREAU_ADMIN))
-        )
+def _area(community: str) -> RoleTable:
+    """The staff of the community at ``community``: its district's bureau, its street's
+    司法所, its own staff."""
+    return {
+        Role.BUREAU_ADMIN: f"{community}__street__district_id",
+        Role.STREET_STAFF: f"{community}__street_id",
+        Role.COMMUNITY_STAFF: f"{community}_id",
+    }
 
 
-class PairingQuerySet(_CommunityScoped):
+def _firm_people(firm: str) -> RoleTable:
+    """The people of the firm at ``firm``: its admins and its lawyers."""
+    return {Role.FIRM_ADMIN: f"{firm}_id", Role.LAWYER: parent(f"{firm}_id")}
+
+
+class PairingQuerySet(ScopedQuerySet):
+    visible = Scope({**_area("community"), **_firm_people("firm")})
+    editable = Scope({Role.BUREAU_ADMIN: "community__street__district_id"})
+
     def active(self, on: date | None = None) -> PairingQuerySet:
         """Pairings in force (on a day, if given)."""
         if on is None:
@@ -61,9 +60,10 @@ class PairingQuerySet(_CommunityScoped):
         )
 
 
-class LiaisonQuerySet(_CommunityScoped):
-    community_path = "pairing__community"
-    firm_path = "pairing__firm"
+class LiaisonQuerySet(ScopedQuerySet):
+    # Scope of the pairing the liaison belongs to.
+    visible = Scope({**_area("pairing__community"), **_firm_people("pairing__firm")})
+    editable = Scope({Role.BUREAU_ADMIN: "pairing__community__street__district_id"})
 
     def active(self) -> LiaisonQuerySet:
         return self.filter(end_date__isnull=True, pairing__end_date__isnull=True)
@@ -73,59 +73,49 @@ class HonoraryPostQuerySet(ScopedQuerySet):
     """A post belongs to a place (a community, or a street's 司法所): scope follows the
     place, and the firm's people see the posts their lawyers hold."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        bureau, streets = p.ids(Role.BUREAU_ADMIN), p.ids(Role.STREET_STAFF)
-        return filter_any(
-            self,
-            q_in("community__street__district_id", bureau),
-            q_in("street__district_id", bureau),
-            q_in("community__street_id", streets),
-            q_in("street_id", streets),
-            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-            q_in("lawyer__firm_id", p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        bureau = p.ids(Role.BUREAU_ADMIN)
-        return filter_any(
-            self,
-            q_in("community__street__district_id", bureau),
-            q_in("street__district_id", bureau),
-        )
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: ("community__street__district_id", "street__district_id"),
+            Role.STREET_STAFF: ("community__street_id", "street_id"),
+            Role.COMMUNITY_STAFF: "community_id",
+            **_firm_people("lawyer__firm"),
+        }
+    )
+    editable = Scope({Role.BUREAU_ADMIN: ("community__street__district_id", "street__district_id")})
 
     def active(self) -> HonoraryPostQuerySet:
         return self.filter(end_date__isnull=True)
 
 
+def _paired_with_firm(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
+    """Communities the user's firm (firm admin, lawyer) is or was paired with."""
+    from pairing.models import Pairing  # the models module imports this one
+
+    firms = p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+    if not firms:
+        return None
+    return Q(pk__in=Pairing.objects.filter(firm_id__in=sorted(firms)).values("community_id"))
+
+
+# Communities whose pairing pages the user may read.
+PAIRING_PAGES = Scope(
+    {
+        Role.BUREAU_ADMIN: "street__district_id",
+        Role.STREET_STAFF: "street_id",
+        Role.COMMUNITY_STAFF: "pk",
+    },
+    also=(_paired_with_firm,),
+)
+# Communities the user may pair and unpair.
+PAIRABLE = Scope({Role.BUREAU_ADMIN: "street__district_id"})
+
+
 def communities_in_scope(user: Any) -> QuerySet[Community]:
     """Communities whose pairing pages the user may read: those of their area (bureau,
     司法所, community staff) and those their firm is or was paired with."""
-    from pairing.models import Pairing  # the models module imports this one
-
-    p = get_principal(user)
-    if p.is_superuser:
-        return Community.objects.all()
-    firms = p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
-    return filter_any(
-        Community.objects.all(),
-        q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-        q_in("street_id", p.ids(Role.STREET_STAFF)),
-        q_in("pk", p.ids(Role.COMMUNITY_STAFF)),
-        Q(pk__in=Pairing.objects.filter(firm_id__in=sorted(firms)).values("community_id"))
-        if firms
-        else None,
-    )
+    return PAIRING_PAGES.apply(Community.objects.all(), user)
 
 
 def communities_editable_by(user: Any) -> QuerySet[Community]:
     """Communities the user may pair and unpair (the bureau's district)."""
-    districts = bureau_district_ids(user)
-    if districts is None:
-        return Community.objects.all()
-    return Community.objects.filter(street__district_id__in=sorted(districts))
+    return PAIRABLE.apply(Community.objects.all(), user)

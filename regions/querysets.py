@@ -10,69 +10,52 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
-
-from django.db.models import Q
+from typing import Self
 
 from accounts.roles import Role
-from core.scope import ScopedQuerySet, filter_any, get_principal, q_in
+from core.scope import ANY_ROLE, Scope, ScopedQuerySet, district, follows, own
 
 
 class DistrictQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, Q(pk__in=p.district_ids) if p.district_ids else None)
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("pk", p.ids(Role.BUREAU_ADMIN)))
+    # Every district the user works in, whatever the role.
+    visible = Scope({ANY_ROLE: district("pk")})
+    editable = Scope({Role.BUREAU_ADMIN: "pk"})
 
 
 class StreetQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
-            q_in("pk", p.ids(Role.STREET_STAFF)),
-            q_in("communities__pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
-        ).distinct()
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, q_in("district_id", p.ids(Role.BUREAU_ADMIN)))
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "district_id",
+            # Lawyers and firm admins: the district of their firm.
+            Role.LAWYER: district("district_id"),
+            Role.FIRM_ADMIN: district("district_id"),
+            Role.STREET_STAFF: "pk",
+            Role.COMMUNITY_STAFF: "communities__pk",
+            Role.RESIDENT: "communities__pk",
+        },
+        distinct=True,  # through communities: one row per matching community
+    )
+    editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
 
 class CommunityQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("street__district_id", p.ids(Role.BUREAU_ADMIN) | _firm_districts(p)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("pk", p.ids(Role.COMMUNITY_STAFF) | p.ids(Role.RESIDENT)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            q_in("street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("street_id", p.ids(Role.STREET_STAFF)),
-            q_in("pk", p.ids(Role.COMMUNITY_STAFF)),
-        )
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "street__district_id",
+            Role.LAWYER: district("street__district_id"),
+            Role.FIRM_ADMIN: district("street__district_id"),
+            Role.STREET_STAFF: "street_id",
+            Role.COMMUNITY_STAFF: "pk",
+            Role.RESIDENT: "pk",
+        }
+    )
+    editable = Scope(
+        {
+            Role.BUREAU_ADMIN: "street__district_id",
+            Role.STREET_STAFF: "street_id",
+            Role.COMMUNITY_STAFF: "pk",
+        }
+    )
 
     def public(self) -> Self:
         """Communities shown to the public: active, in an active street."""
@@ -82,88 +65,50 @@ class CommunityQuerySet(ScopedQuerySet):
 class CommunityChildQuerySet(ScopedQuerySet):
     """Rows that belong to one community (studio members): scope follows it."""
 
-    def visible_to(self, user: Any) -> Self:
-        from regions.models import Community
-
-        return self.filter(community__in=Community.objects.visible_to(user).values("pk"))
-
-    def editable_by(self, user: Any) -> Self:
-        from regions.models import Community
-
-        return self.filter(community__in=Community.objects.editable_by(user).values("pk"))
+    visible = Scope(also=(follows("community"),))
+    editable = Scope(also=(follows("community", "editable_by"),))
 
 
 class RegionRoleQuerySet(ScopedQuerySet):
     """Staff bindings: the bureau manages its district's; a street office sees its own
     and its communities' staff."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        bureau = p.ids(Role.BUREAU_ADMIN)
-        streets = p.ids(Role.STREET_STAFF)
-        return filter_any(
-            self,
-            q_in("district_id", bureau),
-            q_in("street__district_id", bureau),
-            q_in("community__street__district_id", bureau),
-            q_in("street_id", streets),
-            q_in("community__street_id", streets),
-            Q(user_id=p.user_id) if p.user_id else None,
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        bureau = p.ids(Role.BUREAU_ADMIN)
-        return filter_any(
-            self,
-            q_in("district_id", bureau),
-            q_in("street__district_id", bureau),
-            q_in("community__street__district_id", bureau),
-        )
-
-
-def _firm_districts(p: Any) -> set[int]:
-    """Districts of the firms a lawyer or firm admin works for."""
-    return {
-        b.district_id
-        for b in p.bindings
-        if b.role in (Role.LAWYER, Role.FIRM_ADMIN) and b.district_id is not None
-    }
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: (
+                "district_id",
+                "street__district_id",
+                "community__street__district_id",
+            ),
+            Role.STREET_STAFF: ("street_id", "community__street_id"),
+        },
+        also=(own("user_id"),),
+    )
+    editable = Scope(
+        {
+            Role.BUREAU_ADMIN: (
+                "district_id",
+                "street__district_id",
+                "community__street__district_id",
+            ),
+        }
+    )
 
 
 class DistrictSettingsQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        from regions.models import District
-
-        return self.filter(district__in=District.objects.visible_to(user).values("pk"))
-
-    def editable_by(self, user: Any) -> Self:
-        from regions.models import District
-
-        return self.filter(district__in=District.objects.editable_by(user).values("pk"))
+    visible = Scope(also=(follows("district"),))
+    editable = Scope(also=(follows("district", "editable_by"),))
 
 
 class ResidentProfileQuerySet(ScopedQuerySet):
     """A resident sees their own profile; staff see the residents of their area."""
 
-    def visible_to(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(
-            self,
-            Q(user_id=p.user_id) if p.user_id else None,
-            q_in("community__street__district_id", p.ids(Role.BUREAU_ADMIN)),
-            q_in("community__street_id", p.ids(Role.STREET_STAFF)),
-            q_in("community_id", p.ids(Role.COMMUNITY_STAFF)),
-        )
-
-    def editable_by(self, user: Any) -> Self:
-        p = get_principal(user)
-        if p.is_superuser:
-            return self.all()
-        return filter_any(self, Q(user_id=p.user_id) if p.user_id else None)
+    visible = Scope(
+        {
+            Role.BUREAU_ADMIN: "community__street__district_id",
+            Role.STREET_STAFF: "community__street_id",
+            Role.COMMUNITY_STAFF: "community_id",
+        },
+        also=(own("user_id"),),
+    )
+    editable = Scope(also=(own("user_id"),))
