@@ -17,12 +17,12 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
 from core.scope import (
+    EVERYONE,
     Branch,
     Principal,
     RoleTable,
     Scope,
     ScopedQuerySet,
-    always,
     district,
     follows,
 )
@@ -37,7 +37,7 @@ WORKING_ROLES = (
 # Everyone working in the district of the row.
 WORKING: RoleTable = {role: district("district_id") for role in WORKING_ROLES}
 # Everyone, signed in or not.
-PUBLIC = Scope(also=(always(Q()),))
+PUBLIC = EVERYONE
 
 
 def working_districts(p: Principal) -> set[int]:
@@ -67,20 +67,6 @@ def firm_scope(firm: str, district: str) -> Scope:
     return Scope(
         {Role.BUREAU_ADMIN: district, Role.FIRM_ADMIN: firm}, also=(_firms_of_streets(firm),)
     )
-
-
-def _follows_path(path: str, verb: str = "visible_to") -> Branch:
-    """``follows`` for a parent reached through several relations (``a__b``): the rows
-    whose parent is in the parent queryset's ``verb`` scope, joined along ``path``."""
-
-    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> Q:
-        model: Any = qs.model
-        for name in path.split("__"):
-            model = model._meta.get_field(name).related_model
-        parents = getattr(model._default_manager, verb)(user)
-        return Q(**{f"{path}__in": parents.values("pk")})
-
-    return branch
 
 
 def scored_firms(user: Any) -> QuerySet:
@@ -132,7 +118,7 @@ class MetricScoreQuerySet(ScopedQuerySet):
 
 
 class EvidenceQuerySet(ScopedQuerySet):
-    visible = Scope(also=(_follows_path("metric_score__score"),))
+    visible = Scope(also=(follows("metric_score__score"),))
 
 
 class AppealQuerySet(ScopedQuerySet):

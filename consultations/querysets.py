@@ -20,50 +20,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.roles import Role
 from core.scope import (
-    Bound,
-    Branch,
+    EVERYONE,
     Principal,
     RoleTable,
     Scope,
     ScopedQuerySet,
-    Target,
     always,
+    bound,
     district,
     follows,
     get_principal,
     own,
-    q_in,
-    q_or,
+    together,
 )
-
-
-def bound(role: str, target: Target) -> Branch:
-    """One role of a role table as a branch of its own, to be placed among ``also``
-    (where the order of the branches, or their grouping by ``together``, matters)."""
-    lookup = target if isinstance(target, Bound) else Bound(target)
-
-    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
-        return q_in(lookup.lookup, lookup.ids(p, role))
-
-    return branch
-
-
-def together(*parts: Branch) -> Branch:
-    """Several branches as one condition (their OR): conditions on the model's own
-    columns, which PostgreSQL serves by combining their indexes, as one arm of a
-    ``union`` scope instead of one arm each."""
-
-    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
-        found = (part(qs, p, user) for part in parts)
-        return q_or(*(Q(pk__in=c) if isinstance(c, QuerySet) else c for c in found))
-
-    return branch
 
 
 def lawyer_firms(p: Principal) -> set[int]:
@@ -222,7 +197,7 @@ class AssignmentQuerySet(QuestionChildQuerySet):
 class CategoryQuerySet(ScopedQuerySet):
     """The managed list is shared: everyone reads it, superusers edit it."""
 
-    visible = Scope(also=(always(Q()),))
+    visible = EVERYONE
 
 
 class NoticeQuerySet(ScopedQuerySet):

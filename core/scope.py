@@ -251,14 +251,40 @@ def always(condition: models.Q) -> Branch:
     return branch
 
 
-def follows(field_name: str, verb: str = "visible_to") -> Branch:
-    """A child row is in scope when its parent (the row ``field_name`` points to) is in
-    the parent queryset's ``verb`` scope: photos follow their visit, files their case."""
+def follows(path: str, verb: str = "visible_to") -> Branch:
+    """A child row is in scope when its parent (the row ``path`` leads to, through one
+    relation or several: ``metric_score__score``) is in the parent queryset's ``verb``
+    scope: photos follow their visit, files their case."""
 
     def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> models.Q:
-        related = qs.model._meta.get_field(field_name).related_model
-        parents = getattr(related._default_manager, verb)(user)  # type: ignore[union-attr]
-        return models.Q(**{f"{field_name}__in": parents.values("pk")})
+        model: Any = qs.model
+        for name in path.split("__"):
+            model = model._meta.get_field(name).related_model
+        parents = getattr(model._default_manager, verb)(user)
+        return models.Q(**{f"{path}__in": parents.values("pk")})
+
+    return branch
+
+
+def bound(role: str, target: Target) -> Branch:
+    """One role of a role table as a branch of its own, to be placed among ``also``
+    (where the order of the branches, or their grouping by ``together``, matters)."""
+    lookup = target if isinstance(target, Bound) else Bound(target)
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> models.Q | None:
+        return q_in(lookup.lookup, lookup.ids(p, role))
+
+    return branch
+
+
+def together(*parts: Branch) -> Branch:
+    """Several branches as one condition (their OR): conditions on the model's own
+    columns, which PostgreSQL serves by combining their indexes, as one arm of a
+    ``union`` scope instead of one arm each."""
+
+    def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> models.Q | None:
+        found = (part(qs, p, user) for part in parts)
+        return q_or(*(models.Q(pk__in=c) if isinstance(c, models.QuerySet) else c for c in found))
 
     return branch
 
@@ -300,6 +326,7 @@ class Scope:
 
 
 NOBODY = Scope()  # superusers only
+EVERYONE = Scope(also=(always(models.Q()),))  # signed in or not (public lists)
 # Rows nobody changes through a scoped queryset, superusers included: only the app's
 # services write them (ledger entries, balances).
 THROUGH_SERVICES_ONLY = Scope(superuser=False)

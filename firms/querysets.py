@@ -8,10 +8,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from accounts.roles import Role
-from core.scope import ANY_ROLE, Scope, ScopedQuerySet, always, district, follows, parent
+from core.scope import (
+    ANY_ROLE,
+    EVERYONE,
+    RoleTable,
+    Scope,
+    ScopedQuerySet,
+    district,
+    follows,
+    parent,
+)
+
+
+def firm_people(firm: str = "firm") -> RoleTable:
+    """The people of a row's firm (``firm``: the path to it): its admins and its
+    lawyers (a lawyer's binding names the firm as its organization)."""
+    return {Role.FIRM_ADMIN: f"{firm}_id", Role.LAWYER: parent(f"{firm}_id")}
 
 
 class FirmQuerySet(ScopedQuerySet):
@@ -72,6 +85,6 @@ class DistrictChildQuerySet(ScopedQuerySet):
 class SpecialtyQuerySet(ScopedQuerySet):
     """The managed list of specialties is shared: everyone reads it, superusers edit it."""
 
-    visible = Scope(also=(always(Q()),))
+    visible = EVERYONE
     # No edit rule of its own: editable_by follows visible_to, as it always did. Only
     # superusers change the list: the admin allows no one else, the API is read-only.

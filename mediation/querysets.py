@@ -19,8 +19,17 @@ from typing import Any
 from django.db.models import Case, Q, When
 
 from accounts.roles import Role
-from consultations.querysets import bound, together
-from core.scope import ANY_ROLE, Principal, Scope, ScopedQuerySet, district, follows, own
+from core.scope import (
+    ANY_ROLE,
+    Principal,
+    Scope,
+    ScopedQuerySet,
+    bound,
+    district,
+    follows,
+    own,
+    together,
+)
 
 
 class OrganizationQuerySet(ScopedQuerySet):

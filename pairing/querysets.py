@@ -20,8 +20,8 @@ from core.scope import (
     Scope,
     ScopedQuerySet,
     get_principal,
-    parent,
 )
+from firms.querysets import firm_people
 from regions.models import Community
 
 
@@ -42,13 +42,8 @@ def _area(community: str) -> RoleTable:
     }
 
 
-def _firm_people(firm: str) -> RoleTable:
-    """The people of the firm at ``firm``: its admins and its lawyers."""
-    return {Role.FIRM_ADMIN: f"{firm}_id", Role.LAWYER: parent(f"{firm}_id")}
-
-
 class PairingQuerySet(ScopedQuerySet):
-    visible = Scope({**_area("community"), **_firm_people("firm")})
+    visible = Scope({**_area("community"), **firm_people("firm")})
     editable = Scope({Role.BUREAU_ADMIN: "community__street__district_id"})
 
     def active(self, on: date | None = None) -> PairingQuerySet:
@@ -62,7 +57,7 @@ class PairingQuerySet(ScopedQuerySet):
 
 class LiaisonQuerySet(ScopedQuerySet):
     # Scope of the pairing the liaison belongs to.
-    visible = Scope({**_area("pairing__community"), **_firm_people("pairing__firm")})
+    visible = Scope({**_area("pairing__community"), **firm_people("pairing__firm")})
     editable = Scope({Role.BUREAU_ADMIN: "pairing__community__street__district_id"})
 
     def active(self) -> LiaisonQuerySet:
@@ -78,7 +73,7 @@ class HonoraryPostQuerySet(ScopedQuerySet):
             Role.BUREAU_ADMIN: ("community__street__district_id", "street__district_id"),
             Role.STREET_STAFF: ("community__street_id", "street_id"),
             Role.COMMUNITY_STAFF: "community_id",
-            **_firm_people("lawyer__firm"),
+            **firm_people("lawyer__firm"),
         }
     )
     editable = Scope({Role.BUREAU_ADMIN: ("community__street__district_id", "street__district_id")})

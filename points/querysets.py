@@ -19,17 +19,16 @@ from core.scope import (
     ANY_ROLE,
     THROUGH_SERVICES_ONLY,
     Principal,
-    RoleTable,
     Scope,
     ScopedQuerySet,
     district,
     filter_any,
     own,
-    parent,
 )
+from firms.querysets import firm_people
 
 # The firms a user works for: a firm admin's firms, a lawyer's firm.
-FIRM_PEOPLE: RoleTable = {Role.FIRM_ADMIN: "firm_id", Role.LAWYER: parent("firm_id")}
+FIRM_PEOPLE = firm_people()
 
 
 class PolicyQuerySet(ScopedQuerySet):

@@ -18,16 +18,16 @@ from django.db.models import Q
 from accounts.roles import Role
 from core.scope import (
     ANY_ROLE,
+    EVERYONE,
     Principal,
     RoleTable,
     Scope,
     ScopedQuerySet,
-    always,
     district,
     follows,
     own,
-    parent,
 )
+from firms.querysets import firm_people
 
 
 def firm_ids(p: Principal) -> set[int]:
@@ -51,14 +51,8 @@ def place(
     }
 
 
-def firm_people(firm: str = "firm") -> RoleTable:
-    """The people of the row's firm (``firm`` is the path to it): its firm admins and
-    its lawyers (firm_ids)."""
-    return {Role.FIRM_ADMIN: f"{firm}_id", Role.LAWYER: parent(f"{firm}_id")}
-
-
 # Everyone, signed in or not.
-PUBLIC = Scope(also=(always(Q()),))
+PUBLIC = EVERYONE
 
 
 def _lawyer_present(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:

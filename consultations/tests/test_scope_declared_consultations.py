@@ -19,8 +19,7 @@ from consultations.models import (
     QuestionAssignment,
     Reply,
 )
-from consultations.querysets import bound, together
-from core.scope import Scope, get_principal, own
+from core.scope import Scope, bound, get_principal, own, together
 from mediation.models import Case, Party
 from mediation.querysets import CaseChildQuerySet
 

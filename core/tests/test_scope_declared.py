@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.scope import (
     ANY_ROLE,
+    EVERYONE,
     NOBODY,
     THROUGH_SERVICES_ONLY,
     RoleTable,
@@ -181,3 +182,19 @@ def test_without_an_edit_rule_rows_are_edited_as_seen_even_through_a_method(worl
 
     qs = WrittenByHand(model=Community)
     assert names(qs.editable_by(world.resident)) == {world.community_a1.name}
+
+
+def test_a_child_follows_a_parent_several_relations_away(world):
+    from regions.models import District
+
+    scope = Scope(also=(follows("street__district"),))
+    for user in (world.street_staff_a, world.outsider, world.resident, None):
+        expected = Community.objects.filter(street__district__in=District.objects.visible_to(user))
+        assert names(scope.apply(Community.objects.all(), user)) == names(expected), user
+    assert world.other_community.name in names(scope.apply(Community.objects.all(), world.outsider))
+
+
+def test_everyone_sees_a_public_list(world):
+    every = names(Community.objects.all())
+    assert names(EVERYONE.apply(Community.objects.all(), None)) == every
+    assert names(EVERYONE.apply(Community.objects.all(), world.resident)) == every
