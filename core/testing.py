@@ -228,3 +228,66 @@ def redis_cache(settings: Any) -> Iterator[tuple[Any, str]]:
     finally:
         for key in server.scan_iter(f"{prefix}:*"):
             server.delete(key)
+
+
+# --- every route ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern of the project: its full name (``app:name``, the pattern text
+    where it has none) and a path to request it, its arguments filled with samples."""
+
+    name: str
+    path: str
+
+
+# Sample values tried in turn for a route's arguments until ``reverse`` accepts them:
+# ids, years and months accept digits; the admin's app list wants an app label.
+_SAMPLES = ("1", "2026", "2026-01", "core", "x")
+
+
+def _reversed(name: str, args: list[str], value_for: dict[str, str]) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    for sample in _SAMPLES:
+        kwargs = {arg: value_for.get(arg, "json" if arg == "format" else sample) for arg in args}
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"no sample arguments for route {name} ({args})")
+
+
+def routes(value_for: dict[str, str] | None = None) -> list[Route]:
+    """Every route the URL resolver knows (pages, the API router's, the admin's), each
+    once, with a path built by ``reverse`` from sample arguments: new routes join every
+    test built on this list without being named anywhere."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.resolvers import RegexPattern, RoutePattern
+
+    value_for = value_for or {}
+    found: dict[str, Route] = {}
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or ""
+                walk(entry.url_patterns, f"{namespace}:{inner}".strip(":") if inner else namespace)
+                continue
+            assert isinstance(entry, URLPattern)  # noqa: S101
+            if not entry.name:
+                continue  # unnamed: static files served by whitenoise, nothing else
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            pattern = entry.pattern
+            if isinstance(pattern, RoutePattern):
+                args = list(pattern.converters)
+            else:
+                assert isinstance(pattern, RegexPattern)  # noqa: S101
+                args = list(pattern.regex.groupindex)
+            if "format" in args:
+                continue  # the router's ".json" twin of a route listed without it
+            found.setdefault(name, Route(name, _reversed(name, args, value_for)))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(found.values(), key=lambda r: r.name)
