@@ -19,7 +19,7 @@ from regions.models import Street
 from visits import services
 from visits.choices import FollowUp, VisitKind
 from visits.models import DistrictGoal, Meeting, ServiceDay, Visit
-from visits.querysets import firm_ids
+from visits.querysets import MEETING_FIRMS, MEETING_STREETS, VISIT_LAWYERS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -83,14 +83,18 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, visit: Visit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        p = get_principal(user)
         communities = services.paired_communities(user).select_related("street")
-        firms = {visit.firm_id} if visit else firm_ids(p)
+        # An existing visit names the lawyers of its firm; a new one, the user's firms'.
+        lawyers = (
+            Lawyer.objects.filter(firm_id=visit.firm_id)
+            if visit
+            else VISIT_LAWYERS.apply(Lawyer.objects.all(), user)
+        )
         self.fields["community"].queryset = communities.order_by(  # type: ignore[attr-defined]
             "street__name", "name"
         )
-        self.fields["lawyers"].queryset = Lawyer.objects.filter(  # type: ignore[attr-defined]
-            firm_id__in=firms, is_active=True
+        self.fields["lawyers"].queryset = lawyers.filter(  # type: ignore[attr-defined]
+            is_active=True
         ).order_by("name")
         if visit is not None:
             self.initial.update(
@@ -110,7 +114,8 @@ class VisitForm(BootstrapFormMixin, forms.Form):
             )
         else:
             self.initial.setdefault("date", timezone.localdate())
-            self.initial.setdefault("lawyers", sorted(p.ids(Role.LAWYER)))
+            # Ticked by default: the user's own lawyer records (who they are, no query).
+            self.initial.setdefault("lawyers", sorted(get_principal(user).ids(Role.LAWYER)))
             only = list(communities.values_list("pk", flat=True)[:2])
             if len(only) == 1:
                 self.initial.setdefault("community", only[0])
@@ -218,17 +223,8 @@ class MeetingForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        p = get_principal(user)
-        bureau = p.ids(Role.BUREAU_ADMIN)
-        if p.is_superuser:
-            firms, streets = LawFirm.objects.all(), Street.objects.all()
-        else:
-            firms = LawFirm.objects.filter(pk__in=p.ids(Role.FIRM_ADMIN)) | LawFirm.objects.filter(
-                district_id__in=bureau
-            )
-            streets = Street.objects.filter(
-                pk__in=p.ids(Role.STREET_STAFF)
-            ) | Street.objects.filter(district_id__in=bureau)
+        firms = MEETING_FIRMS.apply(LawFirm.objects.all(), user)
+        streets = MEETING_STREETS.apply(Street.objects.all(), user)
         self.fields["firm"].queryset = firms.order_by("name")  # type: ignore[attr-defined]
         self.fields["street"].queryset = streets.order_by("name")  # type: ignore[attr-defined]
         self.fields["firm"].help_text = _(

@@ -220,3 +220,22 @@ def coverage_communities(user: Any) -> Any:
     from regions.models import Community
 
     return COVERAGE.apply(Community.objects.filter(is_active=True), user)
+
+
+# --- scopes applied to the rows of lower apps (pairings, lawyers, firms, streets) ---------
+
+# Pairings whose annual plans the user files (applied to pairings): their firm admin's;
+# superusers file for every pairing.
+PLANNING = Scope({Role.FIRM_ADMIN: "firm_id"})
+# Pairings whose missing plans the plan list reminds the user of: their own firms' only,
+# superusers included (no reminders of every firm's plans).
+PLANS_OWED = Scope({Role.FIRM_ADMIN: "firm_id"}, superuser=False)
+
+# Lawyers a user may name as present on a new visit (applied to lawyers): those of the
+# firms they work for, as firm admin or lawyer; a superuser only through such a firm.
+VISIT_LAWYERS = Scope(firm_people(), superuser=False)
+
+# Firms and streets a user may hold a meeting for (applied to firms, streets): a firm
+# admin their firms, 司法所 staff their streets, the bureau those of its district.
+MEETING_FIRMS = Scope({Role.FIRM_ADMIN: "pk", Role.BUREAU_ADMIN: "district_id"})
+MEETING_STREETS = Scope({Role.STREET_STAFF: "pk", Role.BUREAU_ADMIN: "district_id"})

@@ -15,9 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from core.forms import page_filter, run_service
-from core.scope import get_principal
 from pairing.models import Pairing
 from regions.models import Community, District
 from visits import services
@@ -25,7 +23,7 @@ from visits.coverage import community_coverage, roll_up
 from visits.filters import VisitPlanFilter
 from visits.forms import GoalForm, PlanForm, YearForm
 from visits.models import DistrictGoal, Notice, VisitPlan
-from visits.querysets import coverage_communities
+from visits.querysets import PLANNING, PLANS_OWED, coverage_communities
 
 PAGE_SIZE = 20
 ECHARTS = "echarts/echarts.esm.min.js"
@@ -49,11 +47,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = page_filter(VisitPlanFilter, request, qs, ["community", "firm"])
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    p = get_principal(request.user)
     filed = VisitPlan.objects.current().filter(year=year).values("community_id")
     missing = (
-        Pairing.objects.active()
-        .filter(firm_id__in=p.ids(Role.FIRM_ADMIN))
+        PLANS_OWED.apply(Pairing.objects.active(), request.user)
         .exclude(community_id__in=filed)
         .select_related("community", "firm")
         .order_by("community__name")
@@ -95,11 +91,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_file(request: HttpRequest, community_id: int) -> HttpResponse:
     """File or revise the plan of a community paired with one of the user's firms."""
-    p = get_principal(request.user)
     pairing = (
-        Pairing.objects.active()
+        PLANNING.apply(Pairing.objects.active(), request.user)
         .filter(community_id=community_id)
-        .filter(**({} if p.is_superuser else {"firm_id__in": p.ids(Role.FIRM_ADMIN)}))
         .select_related("community", "firm")
         .first()
     )
@@ -176,7 +170,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     year_form = YearForm(request.GET)
     year = year_form.chosen()
     communities = coverage_communities(request.user)
-    if not get_principal(request.user).is_superuser and not communities.exists():
+    if not request.user.is_superuser and not communities.exists():
         raise Http404
     rows = community_coverage(communities, year)
     streets, total = roll_up(rows)
