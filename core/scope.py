@@ -316,6 +316,21 @@ class Scope:
             branch(qs, p, user) for branch in self.also
         ]
 
+    def holds(self, user: Any) -> bool:
+        """Whether the user may use this scope at all, read from their bindings without
+        a query: a superuser (unless ``superuser=False``), or a role of the table bound
+        to something. For page gates ("who opens the firm pages"); the ``also``
+        branches are not consulted."""
+        p = get_principal(user)
+        if self.superuser and p.is_superuser:
+            return True
+        for role, targets in self.roles.items():
+            for target in targets if isinstance(targets, tuple) else (targets,):
+                bound = target if isinstance(target, Bound) else Bound(target)
+                if bound.ids(p, role):
+                    return True
+        return False
+
     def apply(self, qs: _Scoped, user: Any) -> _Scoped:
         p = get_principal(user)
         if self.superuser and p.is_superuser:

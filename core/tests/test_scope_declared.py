@@ -198,3 +198,20 @@ def test_everyone_sees_a_public_list(world):
     every = names(Community.objects.all())
     assert names(EVERYONE.apply(Community.objects.all(), None)) == every
     assert names(EVERYONE.apply(Community.objects.all(), world.resident)) == every
+
+
+def test_holds_reads_the_bindings_without_a_query(world, django_assert_num_queries):
+    scope = Scope({Role.STREET_STAFF: "street_id", Role.LAWYER: parent("firm_id")})
+    users = {
+        u: User.objects.get(pk=u.pk)
+        for u in (world.street_staff_a, world.lawyer_f, world.resident, world.superuser)
+    }
+    for user in users.values():
+        get_principal(user)  # read once per request
+    with django_assert_num_queries(0):
+        assert scope.holds(users[world.street_staff_a])
+        assert scope.holds(users[world.lawyer_f])
+        assert not scope.holds(users[world.resident])
+        assert scope.holds(users[world.superuser])
+        assert not Scope(scope.roles, superuser=False).holds(users[world.superuser])
+        assert not scope.holds(None)
