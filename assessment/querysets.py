@@ -76,6 +76,17 @@ def scored_firms(user: Any) -> QuerySet:
     return firm_scope("pk", "district_id").apply(LawFirm.objects.all(), user)
 
 
+# The streets (regions.Street) whose dashboard the user may open: the bureau its
+# district's, a 司法所 its own street; superusers every street.
+DASHBOARD_STREETS = Scope({Role.BUREAU_ADMIN: "district_id", Role.STREET_STAFF: "pk"})
+# The user's own dashboards, tried in this order by the dashboard link: the bureau's
+# district (regions.District), the 司法所's street (regions.Street), the firm admin's
+# firm (firms.LawFirm); superusers only through such a binding.
+OWN_DISTRICTS = Scope({Role.BUREAU_ADMIN: "pk"}, superuser=False)
+OWN_STREETS = Scope({Role.STREET_STAFF: "pk"}, superuser=False)
+OWN_FIRMS = Scope({Role.FIRM_ADMIN: "pk"}, superuser=False)
+
+
 class _BureauEdits(ScopedQuerySet):
     editable = Scope({Role.BUREAU_ADMIN: "district_id"})
 
@@ -106,8 +117,15 @@ class MonthlyScoreQuerySet(ScopedQuerySet):
     # A firm admin appeals their own firm's scores (the services check the rest).
     appealable: ClassVar[Scope] = Scope({Role.FIRM_ADMIN: "firm_id"}, superuser=False)
 
+    # A firm admin's own firm's scores (the ranking pages show them beside the month),
+    # superusers included only through a binding.
+    owned: ClassVar[Scope] = Scope({Role.FIRM_ADMIN: "firm_id"}, superuser=False)
+
     def appealable_by(self, user: Any) -> Self:
         return self.scoped(self.appealable, user)
+
+    def owned_by(self, user: Any) -> Self:
+        return self.scoped(self.owned, user)
 
     def published(self) -> MonthlyScoreQuerySet:
         return self.filter(ranking__status="published")

@@ -4,17 +4,22 @@ figures as tables for screen readers and when scripts are off)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from accounts.roles import Role
 from assessment import dashboards
-from assessment.querysets import scored_firms, street_firms
+from assessment.querysets import (
+    DASHBOARD_STREETS,
+    OWN_DISTRICTS,
+    OWN_FIRMS,
+    OWN_STREETS,
+    scored_firms,
+    street_firms,
+)
 from assessment.views_common import echarts_available
-from core.scope import get_principal
+from core.scope import Scope, ScopedQuerySet
 from firms.models import LawFirm
 from regions.models import District, Street
 
@@ -62,17 +67,22 @@ def _page(request: HttpRequest, scope: dashboards.Scope, links: dict[str, object
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The user's own dashboard: the bureau's district, a 司法所's street, a firm."""
-    p = get_principal(request.user)
-    for role, name in (
-        (Role.BUREAU_ADMIN, "assessment:district_dashboard"),
-        (Role.STREET_STAFF, "assessment:street_dashboard"),
-        (Role.FIRM_ADMIN, "assessment:firm_dashboard"),
-    ):
-        ids = sorted(p.ids(role))
-        if ids:
-            return redirect(name, ids[0])
-    if p.is_superuser and District.objects.exists():
-        return redirect("assessment:district_dashboard", District.objects.order_by("code")[0].pk)
+    user = request.user
+    own: tuple[tuple[Scope, ScopedQuerySet, str], ...] = (
+        (OWN_DISTRICTS, District.objects.all(), "assessment:district_dashboard"),
+        (OWN_STREETS, Street.objects.all(), "assessment:street_dashboard"),
+        (OWN_FIRMS, LawFirm.objects.all(), "assessment:firm_dashboard"),
+    )
+    for scope, rows, name in own:
+        # The lowest id the user is bound to (no query for a role the user lacks).
+        first = scope.apply(rows, user).order_by("pk").values_list("pk", flat=True).first()
+        if first is not None:
+            return redirect(name, first)
+    # No binding of those: a superuser gets the first district (editable_by: every
+    # district for a superuser, none for anybody else, without a query).
+    district = District.objects.editable_by(user).order_by("code").first()
+    if district is not None:
+        return redirect("assessment:district_dashboard", district.pk)
     raise Http404
 
 
@@ -90,13 +100,7 @@ def district_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    p = get_principal(request.user)
-    allowed = Street.objects.all()
-    if not p.is_superuser:
-        allowed = Street.objects.filter(
-            Q(district_id__in=sorted(p.ids(Role.BUREAU_ADMIN)))
-            | Q(pk__in=sorted(p.ids(Role.STREET_STAFF)))
-        )
+    allowed = DASHBOARD_STREETS.apply(Street.objects.all(), request.user)
     street = get_object_or_404(allowed.select_related("district"), pk=pk)
     firms = LawFirm.objects.filter(pk__in=street_firms({street.pk})).order_by("name")
     return _page(request, dashboards.Scope(street.district, street=street), {"firms": firms})

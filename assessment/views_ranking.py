@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from assessment import services
 from assessment.choices import Metric
 from assessment.forms import (
@@ -37,7 +36,6 @@ from assessment.views_common import (
     submit,
 )
 from core.excel import chosen_district
-from core.scope import get_principal
 
 # Where the records behind a metric are shown (each page applies its own scope).
 RECORD_URLS = {
@@ -63,8 +61,7 @@ def _columns(ranking: RankingMonth) -> list[dict[str, object]]:
 @login_required
 def month_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    firms = sorted(get_principal(request.user).ids(Role.FIRM_ADMIN))
-    own = MonthlyScore.objects.filter(ranking=OuterRef("pk"), firm_id__in=firms).order_by("pk")
+    own = MonthlyScore.objects.owned_by(request.user).filter(ranking=OuterRef("pk")).order_by("pk")
     months = (
         RankingMonth.objects.visible_to(request.user)
         .select_related("district")

@@ -37,6 +37,7 @@ from core.scope import (
     follows,
     get_principal,
     own,
+    parent,
     together,
 )
 
@@ -49,6 +50,19 @@ def lawyer_firms(p: Principal) -> set[int]:
 def lawyer_districts(p: Principal) -> set[int]:
     return {b.district_id for b in p.bindings if b.role == Role.LAWYER and b.district_id}
 
+
+# Communities (regions.Community) a staff member files questions for on a resident's
+# behalf: community staff their community, judicial office staff their street's
+# (superusers only through such a binding).
+ASSISTED_FILING = Scope(
+    {Role.COMMUNITY_STAFF: "pk", Role.STREET_STAFF: "street_id"}, superuser=False
+)
+# Lawyers (firms.Lawyer) a lawyer may hand a question over to: those of their own firm
+# (the views keep the active ones and leave out those already assigned).
+HANDOVER_TARGETS = Scope({Role.LAWYER: parent("firm_id")}, superuser=False)
+# The signed-in user's own lawyer record (firms.Lawyer), superusers included only
+# through a binding: the duty pages are a lawyer's own.
+OWN_LAWYER = Scope({Role.LAWYER: "pk"}, superuser=False)
 
 # Everyone working in a district (every role but resident), by the district they work in.
 WORKING_IN_DISTRICT: RoleTable = {

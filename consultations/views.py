@@ -58,7 +58,7 @@ from consultations.models import (
     QuestionAttachment,
     ServiceRequest,
 )
-from consultations.querysets import can_read_text
+from consultations.querysets import ASSISTED_FILING, HANDOVER_TARGETS, OWN_LAWYER, can_read_text
 from core.excel import xlsx_response
 from core.forms import run_service
 from core.paging import CURSOR_PARAM, KeysetPage, keyset_page
@@ -144,11 +144,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 @login_required
 def assist(request: HttpRequest) -> HttpResponse:
     """Assisted filing by community (or 司法所) staff, for a resident who cannot."""
-    p = get_principal(request.user)
-    communities = Community.objects.filter(
-        Q(pk__in=p.ids(Role.COMMUNITY_STAFF)) | Q(street_id__in=p.ids(Role.STREET_STAFF)),
-        is_active=True,
-    )
+    communities = ASSISTED_FILING.apply(Community.objects.filter(is_active=True), request.user)
     if not communities.exists():
         raise Http404
     form = AssistForm(request.POST or None, request.FILES or None, communities=communities)
@@ -211,11 +207,9 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = list(q.assignments.select_related("lawyer__firm", "handed_to").order_by("id"))
     colleagues = Lawyer.objects.none()
     if mine == AssignmentStatus.ACTIVE:
-        my_lawyer = next(
-            a.lawyer for a in assignments if a.lawyer_id in get_principal(user).ids(Role.LAWYER)
-        )
+        # The active lawyers of the user's firm not yet assigned the question.
         taken = [a.lawyer_id for a in assignments]
-        colleagues = Lawyer.objects.filter(firm_id=my_lawyer.firm_id, is_active=True).exclude(
+        colleagues = HANDOVER_TARGETS.apply(Lawyer.objects.filter(is_active=True), user).exclude(
             pk__in=taken
         )
     # Only a lawyer not yet assigned an open question may take it (and only on duty).
@@ -326,9 +320,7 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     q = _question(request, pk)
-    colleagues = Lawyer.objects.filter(
-        firm_id__in=get_principal(user).parent_ids(Role.LAWYER), is_active=True
-    )
+    colleagues = HANDOVER_TARGETS.apply(Lawyer.objects.filter(is_active=True), user)
     form = HandoverForm(request.POST, colleagues=colleagues)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -513,7 +505,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = get_object_or_404(
         ServiceRequest.objects.visible_to(user).select_related("lawyer__firm", "resident"), pk=pk
     )
-    is_lawyer = r.lawyer_id in get_principal(user).ids(Role.LAWYER)
+    is_lawyer = r.lawyer_id in get_principal(user).ids(Role.LAWYER)  # the lawyer asked
     quote_form = (
         QuoteForm(request.POST or None)
         if is_lawyer and r.status == ServiceStatus.REQUESTED
@@ -598,11 +590,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 def _own_lawyer(user: Any) -> Lawyer:
-    lawyer = (
-        Lawyer.objects.filter(pk__in=get_principal(user).ids(Role.LAWYER))
-        .select_related("firm")
-        .first()
-    )
+    lawyer = OWN_LAWYER.apply(Lawyer.objects.select_related("firm"), user).first()
     if lawyer is None:
         raise Http404
     return lawyer
