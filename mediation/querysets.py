@@ -10,11 +10,15 @@ Cases
 - lawyer: the cases they take part in;
 - community staff: their community's cases; 司法所 (street staff): their street's;
   bureau admin: the district's.
+
+Overseen cases (statistics, the full choice of organizations when assigning): the
+bureau's district, the 司法所's street. Filing for a resident: the communities of the
+staff's area (community, street, district) and of a mediator's district.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.db.models import Case, Q, When
 
@@ -84,6 +88,13 @@ class CaseQuerySet(ScopedQuerySet):
         ),
         union=True,
     )
+    # The cases of the area the user oversees: the bureau's district, the 司法所's street.
+    overseen: ClassVar[Scope] = Scope(
+        {Role.BUREAU_ADMIN: "district_id", Role.STREET_STAFF: "street_id"}
+    )
+
+    def overseen_by(self, user: Any) -> Self:
+        return self.scoped(self.overseen, user)
 
     def open(self) -> CaseQuerySet:
         return self.filter(closed_at__isnull=True).exclude(status="declined")
@@ -96,3 +107,23 @@ class CaseChildQuerySet(ScopedQuerySet):
     """Parties, events, messages, files, sessions, agreements: scope follows the case."""
 
     visible = Scope(also=(follows("case"),))
+
+
+def oversees_cases(user: Any) -> bool:
+    """Whether the user oversees an area's cases (superuser, bureau, 司法所), even an
+    area without a case yet: who may open the statistics."""
+    return CaseQuerySet.overseen.holds(user)
+
+
+# Communities (regions.Community) the user may file a case for on a resident's behalf:
+# community staff their community, 司法所 staff their street's, the bureau and the
+# mediators the district's. Only people bound to the place: a superuser gets none.
+FILING = Scope(
+    {
+        Role.COMMUNITY_STAFF: "pk",
+        Role.STREET_STAFF: "street_id",
+        Role.BUREAU_ADMIN: "street__district_id",
+        Role.MEDIATOR: district("street__district_id"),
+    },
+    superuser=False,
+)

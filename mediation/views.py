@@ -31,7 +31,7 @@ from core.audit import record_view
 from core.forms import page_filter, run_service
 from core.masking import mask_id_number, mask_phone
 from core.paging import CURSOR_PARAM, keyset_page
-from core.scope import filter_any, get_principal
+from core.scope import get_principal
 from mediation import services, stats
 from mediation.choices import Channel, Guidance
 from mediation.filters import CaseFilter, OrganizationFilter
@@ -61,6 +61,7 @@ from mediation.models import (
     Organization,
 )
 from mediation.pdf import agreement_pdf
+from mediation.querysets import FILING, oversees_cases
 from mediation.timeline import timeline
 from regions.models import Community, District, ResidentProfile
 
@@ -160,16 +161,7 @@ def apply_view(request: HttpRequest) -> HttpResponse:
 
 
 def _filing_communities(user: Any) -> QuerySet[Community]:
-    p = get_principal(user)
-    mediator_districts = {b.district_id for b in p.bindings if b.role == Role.MEDIATOR}
-    return filter_any(
-        Community.objects.public(),
-        Q(pk__in=sorted(p.ids(Role.COMMUNITY_STAFF))) if p.ids(Role.COMMUNITY_STAFF) else None,
-        Q(street_id__in=sorted(p.ids(Role.STREET_STAFF))) if p.ids(Role.STREET_STAFF) else None,
-        Q(street__district_id__in=sorted(p.ids(Role.BUREAU_ADMIN) | mediator_districts))
-        if p.ids(Role.BUREAU_ADMIN) or mediator_districts
-        else None,
-    )
+    return FILING.apply(Community.objects.public(), user)
 
 
 @login_required
@@ -286,12 +278,9 @@ def _case(request: HttpRequest, pk: int) -> Case:
 
 
 def _assign_form(case: Case, user: Any, data: Any = None) -> AssignForm:
-    p = get_principal(user)
-    staff = (
-        p.is_superuser
-        or case.district_id in p.ids(Role.BUREAU_ADMIN)
-        or case.street_id in p.ids(Role.STREET_STAFF)
-    )
+    # The staff overseeing the case (its district's bureau, its street's 司法所) choose
+    # among all of the district's organizations; the others keep the case's own.
+    staff = Case.objects.overseen_by(user).filter(pk=case.pk).exists()
     if staff and case.community is not None:
         orgs = services.suggest_organizations(case.community, case.category)
         rest = Organization.objects.filter(district_id=case.district_id, is_active=True).exclude(
@@ -530,17 +519,9 @@ def case_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def stats_cases(user: Any) -> QuerySet[Case]:
     """The cases the statistics count: the bureau's district, the 司法所's street."""
-    p = get_principal(user)
-    if p.is_superuser:
-        return Case.objects.all()
-    bureau, streets = p.ids(Role.BUREAU_ADMIN), p.ids(Role.STREET_STAFF)
-    if not bureau and not streets:
+    if not oversees_cases(user):
         raise Http404
-    return filter_any(
-        Case.objects.all(),
-        Q(district_id__in=sorted(bureau)) if bureau else None,
-        Q(street_id__in=sorted(streets)) if streets else None,
-    )
+    return Case.objects.overseen_by(user)
 
 
 @login_required

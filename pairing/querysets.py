@@ -103,6 +103,14 @@ PAIRING_PAGES = Scope(
 )
 # Communities the user may pair and unpair.
 PAIRABLE = Scope({Role.BUREAU_ADMIN: "street__district_id"})
+# The dashboard of gaps (regions.District, regions.Street): the districts it shows whole
+# (the bureau's), and the streets it may narrow to (those of the bureau's district, a
+# 司法所's own).
+DASHBOARD_DISTRICTS = Scope({Role.BUREAU_ADMIN: "pk"})
+DASHBOARD_STREETS = Scope({Role.BUREAU_ADMIN: "district_id", Role.STREET_STAFF: "pk"})
+# Streets (regions.Street) whose 司法所 the user may appoint an honorary deputy for: the
+# bureau's district.
+OFFICE_POSTS = Scope({Role.BUREAU_ADMIN: "district_id"})
 
 
 def communities_in_scope(user: Any) -> QuerySet[Community]:

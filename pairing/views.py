@@ -11,20 +11,20 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
-from core.scope import get_principal
 from pairing import overview, services
 from pairing.forms import EndForm, EndPairingForm, LiaisonForm, PairForm, PostForm, run_service
 from pairing.models import HonoraryPost, Liaison, Pairing
 from pairing.querysets import (
-    bureau_district_ids,
+    DASHBOARD_DISTRICTS,
+    DASHBOARD_STREETS,
+    OFFICE_POSTS,
     communities_editable_by,
     communities_in_scope,
 )
@@ -44,16 +44,9 @@ def _int(value: str | None) -> int | None:
 def _area(request: HttpRequest) -> tuple[District, Street | None, QuerySet[Street]]:
     """The district (and street) the dashboard shows: the bureau's district, narrowed
     to a street on request; a 司法所's street. Anything else answers 404."""
-    p = get_principal(request.user)
-    districts = (
-        District.objects.all()
-        if p.is_superuser
-        else District.objects.filter(pk__in=sorted(p.ids(Role.BUREAU_ADMIN)))
-    ).order_by("code")
+    districts = DASHBOARD_DISTRICTS.apply(District.objects.all(), request.user).order_by("code")
     streets = (
-        Street.objects.filter(
-            Q(district__in=districts) | Q(pk__in=sorted(p.ids(Role.STREET_STAFF)))
-        )
+        DASHBOARD_STREETS.apply(Street.objects.all(), request.user)
         .select_related("district")
         .order_by("district__code", "name")
     )
@@ -332,13 +325,7 @@ def _dashboard_url(street: Street) -> str:
 
 @login_required
 def add_office_post(request: HttpRequest, pk: int) -> HttpResponse:
-    districts = bureau_district_ids(request.user)
-    streets = (
-        Street.objects.all()
-        if districts is None
-        else Street.objects.filter(district_id__in=sorted(districts))
-    )
-    street = get_object_or_404(streets, pk=pk)
+    street = get_object_or_404(OFFICE_POSTS.apply(Street.objects.all(), request.user), pk=pk)
     form = PostForm(request.POST or None, street=street)
     return _form_page(
         request,

@@ -4,6 +4,9 @@
 - firm admin / lawyer: their firm's offers and coupons (firm admins edit offers);
 - judicial office and community staff: rules and offers of their district (read);
 - bureau admin: everything of their district (rules and offer review: edit).
+
+Firm pages: the firms a user works for (firm admin, lawyer) open the firm's offers and
+coupon verification; a firm admin's firms are those they publish offers for.
 """
 
 from __future__ import annotations
@@ -24,11 +27,17 @@ from core.scope import (
     district,
     filter_any,
     own,
+    parent,
 )
 from firms.querysets import firm_people
 
 # The firms a user works for: a firm admin's firms, a lawyer's firm.
 FIRM_PEOPLE = firm_people()
+# The same firms as rows of firms.LawFirm: whose offers and coupons the user's firm pages
+# show. Only the firm's people: a superuser gets none.
+STAFFED_FIRMS = Scope({Role.FIRM_ADMIN: "pk", Role.LAWYER: parent("pk")}, superuser=False)
+# The firms (firms.LawFirm) the user may publish offers for: a firm admin's.
+OFFERING_FIRMS = Scope({Role.FIRM_ADMIN: "pk"}, superuser=False)
 
 
 class PolicyQuerySet(ScopedQuerySet):
@@ -77,9 +86,14 @@ class OfferQuerySet(ScopedQuerySet):
     )
     editable = Scope({Role.FIRM_ADMIN: "firm_id"})
     reviewable: ClassVar[Scope] = Scope({Role.BUREAU_ADMIN: "firm__district_id"})
+    # The offers of the firms the user works for (their firm's offers page).
+    offered: ClassVar[Scope] = Scope(FIRM_PEOPLE, superuser=False)
 
     def reviewable_by(self, user: Any) -> Self:
         return self.scoped(self.reviewable, user)
+
+    def offered_by(self, user: Any) -> Self:
+        return self.scoped(self.offered, user)
 
     def current(self, on: date | None = None) -> OfferQuerySet:
         """Published and within their validity on the day (today by default)."""

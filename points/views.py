@@ -24,10 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from core.forms import run_service
 from core.paging import CURSOR_PARAM, keyset_page
-from core.scope import get_principal
 from firms.models import LawFirm
 from points import services
 from points.choices import CouponStatus, OfferStatus
@@ -41,6 +39,7 @@ from points.forms import (
     VerifyForm,
 )
 from points.models import Coupon, EarningRule, LedgerEntry, Offer, PointsAccount, PointsPolicy
+from points.querysets import OFFERING_FIRMS, STAFFED_FIRMS
 from regions.models import District
 
 PAGE_SIZE = 20
@@ -198,19 +197,17 @@ def coupon_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # Firm
 
 
-def _firm_ids(user: Any) -> set[int]:
-    p = get_principal(user)
-    return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+def _works_for_a_firm(user: Any) -> bool:
+    """Whether the user works for a firm (firm admin, lawyer): who opens the firm pages."""
+    return STAFFED_FIRMS.holds(user)
 
 
 @login_required
 def firm_offers(request: HttpRequest) -> HttpResponse:
-    firm_ids = _firm_ids(request.user)
-    if not firm_ids:
+    if not _works_for_a_firm(request.user):
         raise Http404
     offers = (
-        Offer.objects.visible_to(request.user)
-        .filter(firm_id__in=firm_ids)
+        Offer.objects.offered_by(request.user)
         .select_related("firm")
         .annotate(
             issued=Count("coupons"),
@@ -224,7 +221,7 @@ def firm_offers(request: HttpRequest) -> HttpResponse:
         "points/firm_offers.html",
         {
             "page_obj": _page(request, offers),
-            "can_add": bool(get_principal(request.user).ids(Role.FIRM_ADMIN)),
+            "can_add": OFFERING_FIRMS.holds(request.user),
             "editable_firms": editable,
             "editable_statuses": services.EDITABLE_OFFER,
         },
@@ -248,7 +245,7 @@ def _offer_form_page(request: HttpRequest, form: OfferForm, title: str) -> HttpR
 
 @login_required
 def offer_add(request: HttpRequest) -> HttpResponse:
-    firms = LawFirm.objects.filter(pk__in=get_principal(request.user).ids(Role.FIRM_ADMIN))
+    firms = OFFERING_FIRMS.apply(LawFirm.objects.all(), request.user)
     if not firms.exists():
         raise Http404
     today = timezone.localdate()
@@ -310,7 +307,7 @@ def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     """A firm verifies a coupon when the service is paid for (code typed or scanned)."""
-    if not _firm_ids(request.user):
+    if not _works_for_a_firm(request.user):
         raise Http404
     result = None
     form = VerifyForm(request.POST or None, initial={"code": request.GET.get("code", "")})
