@@ -240,6 +240,14 @@ class Route:
 
     name: str
     path: str
+    args: tuple[str, ...] = ()
+
+    def with_args(self, **kwargs: Any) -> str:
+        """The route's path with these arguments (the rest keep their samples)."""
+        from django.urls import resolve, reverse
+
+        sampled = resolve(self.path).kwargs
+        return reverse(self.name, kwargs={**sampled, **{k: str(v) for k, v in kwargs.items()}})
 
 
 # Sample values tried in turn for a route's arguments until ``reverse`` accepts them:
@@ -287,7 +295,7 @@ def routes(value_for: dict[str, str] | None = None) -> list[Route]:
                 args = list(pattern.regex.groupindex)
             if "format" in args:
                 continue  # the router's ".json" twin of a route listed without it
-            found.setdefault(name, Route(name, _reversed(name, args, value_for)))
+            found.setdefault(name, Route(name, _reversed(name, args, value_for), tuple(args)))
 
     walk(get_resolver().url_patterns, "")
     return sorted(found.values(), key=lambda r: r.name)
