@@ -1,8 +1,8 @@
-"""Every API route that names a row by id, generated from the URL resolver: for each
-persona, a row outside the persona's scope answers exactly as an id that does not
-exist — the same status, the same body — for GET and POST, and nothing is written.
-New routes join without being named here; a route whose row cannot be found from its
-viewset fails the test until it is listed in NO_ROW_MODEL with the reason."""
+"""Every route that names a row by id, API and pages alike, generated from the URL
+resolver: for seven personas, a row outside the persona's scope answers exactly as an
+id that does not exist (the same status, the same body) for GET and POST, and nothing
+is written. A new API route joins by itself (its viewset's model); a new page route
+with an id fails the test until PAGE_ROWS names its model."""
 
 from __future__ import annotations
 
@@ -14,12 +14,134 @@ from django.apps import apps
 from django.urls import resolve
 from rest_framework.test import APIClient
 
+from api.tests.test_routes_anonymous import PUBLIC
 from core.testing import Route, routes
 
 pytestmark = pytest.mark.django_db
 
 # API routes with an id whose viewset names no model to take a row from, and why.
 NO_ROW_MODEL: dict[str, str] = {}
+
+# Page routes with an id: the argument and the model (app_label.Model) it names. A page
+# route with an id argument missing here fails the test.
+PAGE_ROWS: dict[str, tuple[str, str]] = {
+    "assessment:annual_detail": ("pk", "assessment.AnnualAssessment"),
+    "assessment:annual_mark": ("pk", "assessment.AnnualScore"),
+    "assessment:annual_publish": ("pk", "assessment.AnnualAssessment"),
+    "assessment:appeal_decide": ("pk", "assessment.Appeal"),
+    "assessment:bulletin_detail": ("pk", "assessment.Bulletin"),
+    "assessment:bulletin_pdf": ("pk", "assessment.Bulletin"),
+    "assessment:bulletin_xlsx": ("pk", "assessment.Bulletin"),
+    "assessment:district_dashboard": ("pk", "regions.District"),
+    "assessment:firm_dashboard": ("pk", "firms.LawFirm"),
+    "assessment:item_difficulty": ("pk", "assessment.SubsidyItem"),
+    "assessment:item_follow_up": ("pk", "assessment.SubsidyItem"),
+    "assessment:metric_detail": ("pk", "assessment.MonthlyScore"),
+    "assessment:month_detail": ("pk", "assessment.RankingMonth"),
+    "assessment:month_publish": ("pk", "assessment.RankingMonth"),
+    "assessment:month_recompute": ("pk", "assessment.RankingMonth"),
+    "assessment:period_close": ("pk", "assessment.SubsidyPeriod"),
+    "assessment:period_detail": ("pk", "assessment.SubsidyPeriod"),
+    "assessment:period_generate": ("pk", "assessment.SubsidyPeriod"),
+    "assessment:period_pay": ("pk", "assessment.SubsidyPeriod"),
+    "assessment:period_sample": ("pk", "assessment.SubsidyPeriod"),
+    "assessment:period_xlsx": ("pk", "assessment.SubsidyPeriod"),
+    "assessment:score_detail": ("pk", "assessment.MonthlyScore"),
+    "assessment:street_dashboard": ("pk", "regions.Street"),
+    "consultations:attachment": ("pk", "consultations.QuestionAttachment"),
+    "consultations:close": ("pk", "consultations.Question"),
+    "consultations:conflict": ("pk", "consultations.Question"),
+    "consultations:handover": ("pk", "consultations.Question"),
+    "consultations:knowledge_entry": ("pk", "consultations.KnowledgeEntry"),
+    "consultations:lawyer": ("pk", "firms.Lawyer"),
+    "consultations:question_detail": ("pk", "consultations.Question"),
+    "consultations:reply": ("pk", "consultations.Question"),
+    "consultations:service_decide": ("pk", "consultations.ServiceRequest"),
+    "consultations:service_detail": ("pk", "consultations.ServiceRequest"),
+    "consultations:service_new": ("lawyer_pk", "firms.Lawyer"),
+    "consultations:shift_check": ("pk", "consultations.DutyShift"),
+    "consultations:swap_decide": ("pk", "consultations.DutySwapRequest"),
+    "consultations:take": ("pk", "consultations.Question"),
+    "firms:firm_detail": ("pk", "firms.LawFirm"),
+    "firms:firm_edit": ("pk", "firms.LawFirm"),
+    "firms:lawyer_detail": ("pk", "firms.Lawyer"),
+    "firms:lawyer_edit": ("pk", "firms.Lawyer"),
+    "mediation:agreement_pdf": ("pk", "mediation.Case"),
+    "mediation:assign_mediators": ("pk", "mediation.Case"),
+    "mediation:case_action": ("pk", "mediation.Case"),
+    "mediation:case_detail": ("pk", "mediation.Case"),
+    "mediation:file_download": ("pk", "mediation.CaseFile"),
+    "mediation:from_question": ("question_pk", "consultations.Question"),
+    "mediation:organization_detail": ("pk", "mediation.Organization"),
+    "news:cover": ("pk", "news.Article"),
+    "news:detail": ("pk", "news.Article"),
+    "news:edit": ("pk", "news.Article"),
+    "news:pin": ("pk", "news.Article"),
+    "news:publish": ("pk", "news.Article"),
+    "news:return": ("pk", "news.Article"),
+    "news:submit": ("pk", "news.Article"),
+    "news:withdraw": ("pk", "news.Article"),
+    "pairing:add_community_post": ("pk", "regions.Community"),
+    "pairing:add_liaison": ("pk", "pairing.Pairing"),
+    "pairing:add_office_post": ("pk", "regions.Street"),
+    "pairing:card": ("pk", "regions.Community"),
+    "pairing:card_qr": ("pk", "regions.Community"),
+    "pairing:community_detail": ("pk", "regions.Community"),
+    "pairing:end_liaison": ("pk", "pairing.Liaison"),
+    "pairing:end_pairing": ("pk", "pairing.Pairing"),
+    "pairing:end_post": ("pk", "pairing.HonoraryPost"),
+    "pairing:pair": ("pk", "regions.Community"),
+    "points:coupon_cancel": ("pk", "points.Coupon"),
+    "points:coupon_detail": ("pk", "points.Coupon"),
+    "points:offer_edit": ("pk", "points.Offer"),
+    "points:offer_review": ("pk", "points.Offer"),
+    "points:offer_submit": ("pk", "points.Offer"),
+    "points:offer_withdraw": ("pk", "points.Offer"),
+    "points:redeem": ("pk", "points.Offer"),
+    "points:rule_edit": ("pk", "points.EarningRule"),
+    "regions:community_detail": ("pk", "regions.Community"),
+    "regions:community_edit": ("pk", "regions.Community"),
+    "regions:community_public": ("pk", "regions.Community"),
+    "regions:district_settings": ("pk", "regions.District"),
+    "regions:member_add": ("pk", "regions.Community"),
+    "regions:member_deactivate": ("pk", "regions.StudioMember"),
+    "regions:member_edit": ("pk", "regions.StudioMember"),
+    "visits:check_in": ("community_id", "regions.Community"),
+    "visits:goal_edit": ("district_id", "regions.District"),
+    "visits:meeting_attachment": ("pk", "visits.MeetingAttachment"),
+    "visits:meeting_detail": ("pk", "visits.Meeting"),
+    "visits:meeting_edit": ("pk", "visits.Meeting"),
+    "visits:notice_resolve": ("pk", "visits.Notice"),
+    "visits:photo": ("pk", "visits.VisitPhoto"),
+    "visits:photo_delete": ("pk", "visits.VisitPhoto"),
+    "visits:plan_detail": ("pk", "visits.VisitPlan"),
+    "visits:plan_file": ("community_id", "regions.Community"),
+    "visits:report_confirm": ("pk", "visits.MonthlyReport"),
+    "visits:report_detail": ("pk", "visits.MonthlyReport"),
+    "visits:report_export": ("pk", "visits.MonthlyReport"),
+    "visits:report_refresh": ("pk", "visits.MonthlyReport"),
+    "visits:report_return": ("pk", "visits.MonthlyReport"),
+    "visits:report_submit": ("pk", "visits.MonthlyReport"),
+    "visits:service_day_attendance": ("pk", "visits.ServiceDay"),
+    "visits:service_day_cancel": ("pk", "visits.ServiceDay"),
+    "visits:service_day_cancel_sign_up": ("pk", "visits.ServiceDay"),
+    "visits:service_day_detail": ("pk", "visits.ServiceDay"),
+    "visits:service_day_edit": ("pk", "visits.ServiceDay"),
+    "visits:service_day_sign_up": ("pk", "visits.ServiceDay"),
+    "visits:visit_confirm": ("pk", "visits.Visit"),
+    "visits:visit_detail": ("pk", "visits.Visit"),
+    "visits:visit_dispute": ("pk", "visits.Visit"),
+    "visits:visit_edit": ("pk", "visits.Visit"),
+    "visits:visit_submit": ("pk", "visits.Visit"),
+}
+# Signed-in pages that read rows open to every signed-in user whatever their scope, and
+# why (the row is public; the page only asks who is signed in).
+OPEN_ROWS = {
+    "consultations:service_new": "any lawyer of the public directory may be asked for a quote",
+    "visits:check_in": "the QR code on a service day's poster: whoever is there checks in",
+}
+# Arguments that name no row (an export's kind, a case's action, a metric's code).
+NOT_ROWS = {"kind", "action", "metric"}
 
 # Logs the requests themselves may write (refusals are logged).
 LOGS = {"core.operationlog", "core.loginlog", "sessions.session"}
@@ -45,6 +167,33 @@ def row_model(route: Route) -> Any:
     cls: Any = getattr(view, "cls", None)
     queryset = getattr(cls, "queryset", None)
     return None if queryset is None else queryset.model
+
+
+def targets() -> tuple[list[tuple[Route, str, Any]], list[str]]:
+    """Every route naming a row (route, argument, model), and the routes naming a row
+    whose model is not known (API: the viewset has no queryset; pages: not in
+    PAGE_ROWS). Public routes are left to test_routes_anonymous, OPEN_ROWS out."""
+    found: list[tuple[Route, str, Any]] = []
+    unknown: list[str] = []
+    for route in routes():
+        if route.name in PUBLIC or route.name in OPEN_ROWS or route.name.startswith("admin:"):
+            continue
+        if route.name.startswith("api:"):
+            if "pk" not in route.args:
+                continue
+            model = row_model(route)
+            if model is None:
+                if route.name not in NO_ROW_MODEL:
+                    unknown.append(route.name)
+                continue
+            found.append((route, "pk", model))
+        elif set(route.args) - NOT_ROWS:
+            if route.name not in PAGE_ROWS:
+                unknown.append(route.name)
+                continue
+            arg, label = PAGE_ROWS[route.name]
+            found.append((route, arg, apps.get_model(label)))
+    return found, unknown
 
 
 def body(response: Any) -> bytes:
@@ -84,14 +233,13 @@ def test_a_row_outside_the_scope_answers_as_a_missing_one(db):
 
     seed_demo()  # a whole district with every kind of row
     people = personas()
-    probed, unmodelled, wrong = 0, [], []
+    found, unknown = targets()
+    assert not unknown, f"routes naming a row of an unknown model: {unknown}"
+    stale = (set(PAGE_ROWS) | set(OPEN_ROWS) | set(NO_ROW_MODEL)) - {r.name for r in routes()}
+    assert not stale, f"tables name routes that do not exist: {stale}"
+    probed, wrong = 0, []
     before = counts()
-    for route in api_row_routes():
-        model = row_model(route)
-        if model is None:
-            if route.name not in NO_ROW_MODEL:
-                unmodelled.append(route.name)
-            continue
+    for route, arg, model in found:
         for label, user in people.items():
             manager: Any = model._default_manager
             outside = manager.exclude(pk__in=manager.visible_to(user).values("pk")).first()
@@ -99,9 +247,10 @@ def test_a_row_outside_the_scope_answers_as_a_missing_one(db):
                 continue  # the persona sees every row of this model in the test world
             client = APIClient()
             client.force_authenticate(user)
+            client.force_login(user)
             for method in ("get", "post"):
-                there = getattr(client, method)(route.with_args(pk=outside.pk), {})
-                nowhere = getattr(client, method)(route.with_args(pk=MISSING), {})
+                there = getattr(client, method)(route.with_args(**{arg: outside.pk}), {})
+                nowhere = getattr(client, method)(route.with_args(**{arg: MISSING}), {})
                 probed += 1
                 if (there.status_code, body(there)) != (nowhere.status_code, body(nowhere)):
                     wrong.append(
@@ -109,8 +258,7 @@ def test_a_row_outside_the_scope_answers_as_a_missing_one(db):
                         f"{there.status_code} {body(there)[:80]!r} ≠ missing "
                         f"{nowhere.status_code} {body(nowhere)[:80]!r}"
                     )
-    assert not unmodelled, f"API routes without a model to probe: {unmodelled}"
-    assert probed > 300  # the routes were walked and rows found
+    assert probed > 600  # the routes were walked and rows found
     assert not wrong, "a row outside the scope answers differently:\n" + "\n".join(wrong)
     assert counts() == before  # nothing written by any of the requests
 
