@@ -140,6 +140,10 @@ OPEN_ROWS = {
     "consultations:service_new": "any lawyer of the public directory may be asked for a quote",
     "visits:check_in": "the QR code on a service day's poster: whoever is there checks in",
 }
+# Foreign keys of API collections open to every signed-in user by design, and why.
+OPEN_FIELDS = {
+    ("api:quote-list", "lawyer"): "any lawyer of the public directory may be asked for a quote",
+}
 # Arguments that name no row (an export's kind, a case's action, a metric's code).
 NOT_ROWS = {"kind", "action", "metric"}
 
@@ -271,3 +275,62 @@ def test_a_row_outside_the_scope_answers_as_a_missing_one(db):
     district = next(r for r in api_row_routes() if r.name == "api:district-detail")
     assert client.get(district.with_args(pk=own.pk)).status_code == 200
     assert client.get(district.with_args(pk=MISSING)).status_code == 404
+
+
+def related_fields(route: Route) -> list[tuple[str, Any]]:
+    """The writable foreign keys (name, model) of the serializers a route's viewset
+    reads input with."""
+    from rest_framework import serializers
+
+    cls: Any = getattr(resolve(route.path).func, "cls", None)
+    found: dict[str, Any] = {}
+    for attr in ("serializer_class", "create_serializer_class"):
+        serializer_class = getattr(cls, attr, None)
+        if serializer_class is None:
+            continue
+        for name, field in serializer_class().fields.items():
+            if field.read_only:
+                continue
+            inner = getattr(field, "child_relation", field)
+            if not isinstance(inner, serializers.RelatedField):
+                continue
+            model = getattr(inner, "model", None) or getattr(inner.queryset, "model", None)
+            if model is not None:
+                found[name] = model
+    return list(found.items())
+
+
+def test_a_forged_foreign_key_answers_as_a_missing_one(db):
+    """Every API collection that takes a foreign key: a row outside the persona's
+    scope in the payload answers as an id that does not exist, and nothing is written."""
+    from regions.demo import seed_demo
+
+    seed_demo()
+    people = personas()
+    probed, wrong = 0, []
+    before = counts()
+    collections = [r for r in routes() if r.name.startswith("api:") and r.name.endswith("-list")]
+    for route in collections:
+        for field, model in related_fields(route):
+            if (route.name, field) in OPEN_FIELDS:
+                continue
+            for label, user in people.items():
+                manager: Any = model._default_manager
+                outside = manager.exclude(pk__in=manager.visible_to(user).values("pk")).first()
+                if outside is None:
+                    continue
+                client = APIClient()
+                client.force_authenticate(user)
+                there = client.post(route.path, {field: outside.pk}, format="json")
+                nowhere = client.post(route.path, {field: MISSING}, format="json")
+                probed += 1
+                same = lambda r, pk: (r.status_code, body(r).replace(str(pk).encode(), b"ID"))  # noqa: E731
+                if same(there, outside.pk) != same(nowhere, MISSING):
+                    wrong.append(
+                        f"{route.name} {field} as {label}: row {outside.pk} {there.status_code} "
+                        f"{body(there)[:120]!r} ≠ missing {nowhere.status_code} "
+                        f"{body(nowhere)[:120]!r}"
+                    )
+    assert probed > 50  # collections with foreign keys were found
+    assert not wrong, "a forged foreign key answers differently:\n" + "\n".join(wrong)
+    assert counts() == before

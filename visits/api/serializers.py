@@ -5,8 +5,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from firms.models import Lawyer
-from regions.models import Community
+from core.api import ScopedRelatedField
+from firms.models import LawFirm, Lawyer
+from regions.models import Community, District, Street
 from visits import services
 from visits.choices import FollowUp, VisitKind
 from visits.coverage import CoverageRow
@@ -207,6 +208,10 @@ class PlanInputSerializer(serializers.Serializer):
 
 
 class DistrictGoalSerializer(serializers.ModelSerializer):
+    # A district outside the user's sight answers as an unknown one (the services decide
+    # who may set the goal).
+    district = ScopedRelatedField(model=District, scope="visible_to", label=_("区"))
+
     class Meta:
         model = DistrictGoal
         fields = [
@@ -336,6 +341,14 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     attachment_names = serializers.SerializerMethodField(label=_("附件"))
+    # A firm or street outside the user's sight answers as an unknown one (the services
+    # decide who may hold the meeting).
+    firm = ScopedRelatedField(
+        model=LawFirm, scope="visible_to", label=_("律所"), required=False, allow_null=True
+    )
+    street = ScopedRelatedField(
+        model=Street, scope="visible_to", label=_("街道"), required=False, allow_null=True
+    )
 
     class Meta:
         model = Meeting

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from api.testing import api_client, result_ids
-from visits.models import MonthlyReport, ServiceDay, ServiceDayCheckin, Visit
+from visits.models import Meeting, MonthlyReport, ServiceDay, ServiceDayCheckin, Visit
 from visits.tests.factories import record
 from visits.tests.test_pages import fill
 
@@ -203,7 +203,10 @@ def test_plans_goals_and_meetings(paired):
         {"firm": w.firm_g.pk, "date": "2026-03-01", "title": "x", "attendees": "x", "minutes": "x"},
         format="json",
     )
-    assert foreign.status_code == 404
+    # Another firm answers as an unknown one, with the field's message; nothing is saved.
+    assert foreign.status_code == 400
+    assert foreign.json()["errors"]["firm"] == ["所选律师事务所不存在或不在您的管理范围内"]
+    assert not Meeting.objects.filter(title="x").exists()
 
 
 def test_service_day_sign_up_and_check_in(paired):
