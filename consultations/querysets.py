@@ -40,11 +40,7 @@ from core.scope import (
     parent,
     together,
 )
-
-
-def lawyer_firms(p: Principal) -> set[int]:
-    """Firms the user works for, as firm admin or as a lawyer."""
-    return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+from firms.querysets import firm_ids
 
 
 def lawyer_districts(p: Principal) -> set[int]:
@@ -100,7 +96,7 @@ def _routed_to_firm(qs: ScopedQuerySet, p: Principal, user: Any) -> Any:
     """Ids of the questions routed to anyone of the firms the user works for."""
     from consultations.models import QuestionAssignment
 
-    firms = lawyer_firms(p)
+    firms = firm_ids(p)
     if not firms:
         return None
     return QuestionAssignment.objects.filter(lawyer__firm_id__in=sorted(firms)).values(

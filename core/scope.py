@@ -266,10 +266,14 @@ def follows(path: str, verb: str = "visible_to") -> Branch:
     return branch
 
 
+def _as_bound(target: Target) -> Bound:
+    return target if isinstance(target, Bound) else Bound(target)
+
+
 def bound(role: str, target: Target) -> Branch:
     """One role of a role table as a branch of its own, to be placed among ``also``
     (where the order of the branches, or their grouping by ``together``, matters)."""
-    lookup = target if isinstance(target, Bound) else Bound(target)
+    lookup = _as_bound(target)
 
     def branch(qs: ScopedQuerySet, p: Principal, user: Any) -> models.Q | None:
         return q_in(lookup.lookup, lookup.ids(p, role))
@@ -306,13 +310,18 @@ class Scope:
     union: bool = False
     distinct: bool = False
 
-    def branches(self, qs: ScopedQuerySet, p: Principal, user: Any) -> list[Any]:
-        by_lookup: dict[str, set[int]] = {}  # one IN per lookup, in the table's order
+    def ids_by_lookup(self, p: Principal) -> dict[str, set[int]]:
+        """The role table read for one principal: per lookup, the ids its bindings
+        give (roles sharing a lookup merged), in the table's order."""
+        by_lookup: dict[str, set[int]] = {}
         for role, targets in self.roles.items():
             for target in targets if isinstance(targets, tuple) else (targets,):
-                bound = target if isinstance(target, Bound) else Bound(target)
-                by_lookup.setdefault(bound.lookup, set()).update(bound.ids(p, role))
-        return [q_in(lookup, ids) for lookup, ids in by_lookup.items()] + [
+                found = _as_bound(target)
+                by_lookup.setdefault(found.lookup, set()).update(found.ids(p, role))
+        return by_lookup
+
+    def branches(self, qs: ScopedQuerySet, p: Principal, user: Any) -> list[Any]:
+        return [q_in(lookup, ids) for lookup, ids in self.ids_by_lookup(p).items()] + [
             branch(qs, p, user) for branch in self.also
         ]
 
@@ -322,14 +331,7 @@ class Scope:
         to something. For page gates ("who opens the firm pages"); the ``also``
         branches are not consulted."""
         p = get_principal(user)
-        if self.superuser and p.is_superuser:
-            return True
-        for role, targets in self.roles.items():
-            for target in targets if isinstance(targets, tuple) else (targets,):
-                bound = target if isinstance(target, Bound) else Bound(target)
-                if bound.ids(p, role):
-                    return True
-        return False
+        return (self.superuser and p.is_superuser) or any(self.ids_by_lookup(p).values())
 
     def apply(self, qs: _Scoped, user: Any) -> _Scoped:
         p = get_principal(user)

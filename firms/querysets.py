@@ -12,6 +12,7 @@ from accounts.roles import Role
 from core.scope import (
     ANY_ROLE,
     EVERYONE,
+    Principal,
     RoleTable,
     Scope,
     ScopedQuerySet,
@@ -19,6 +20,11 @@ from core.scope import (
     follows,
     parent,
 )
+
+
+def firm_ids(p: Principal) -> set[int]:
+    """The firms the user works for (as firm admin or lawyer): what firm_people matches."""
+    return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
 
 
 def firm_people(firm: str = "firm") -> RoleTable:

@@ -21,7 +21,7 @@ from core.scope import (
     ScopedQuerySet,
     get_principal,
 )
-from firms.querysets import firm_people
+from firms.querysets import firm_ids, firm_people
 from regions.models import Community
 
 
@@ -86,7 +86,7 @@ def _paired_with_firm(qs: ScopedQuerySet, p: Principal, user: Any) -> Q | None:
     """Communities the user's firm (firm admin, lawyer) is or was paired with."""
     from pairing.models import Pairing  # the models module imports this one
 
-    firms = p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+    firms = firm_ids(p)
     if not firms:
         return None
     return Q(pk__in=Pairing.objects.filter(firm_id__in=sorted(firms)).values("community_id"))

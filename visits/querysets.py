@@ -27,12 +27,7 @@ from core.scope import (
     follows,
     own,
 )
-from firms.querysets import firm_people
-
-
-def firm_ids(p: Principal) -> set[int]:
-    """Firms the user works for (as firm admin or lawyer)."""
-    return p.ids(Role.FIRM_ADMIN) | p.parent_ids(Role.LAWYER)
+from firms.querysets import firm_ids, firm_people
 
 
 def place(

@@ -24,6 +24,7 @@ from accounts.roles import Role
 from core.scope import get_principal
 from core.services import delete_rows, save_instance
 from firms.models import LawFirm, Lawyer
+from firms.querysets import firm_ids
 from pairing.models import Pairing
 from points.services import earn
 from regions.models import Community, District, Street
@@ -94,8 +95,7 @@ def _today(today: date | None) -> date:
 
 def actor_firm_ids(actor: Any) -> set[int]:
     """Firms the actor records visits for: a lawyer's firm, a firm admin's firms."""
-    p = get_principal(actor)
-    return p.parent_ids(Role.LAWYER) | p.ids(Role.FIRM_ADMIN)
+    return firm_ids(get_principal(actor))
 
 
 def paired_communities(actor: Any) -> Any:

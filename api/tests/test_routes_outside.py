@@ -6,7 +6,6 @@ with an id fails the test until PAGE_ROWS names its model."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from django.apps import apps
 from django.urls import resolve
 from rest_framework.test import APIClient
 
-from api.tests.test_routes_anonymous import PUBLIC
+from api.tests.test_routes_anonymous import PUBLIC, counts
 from core.testing import Route, routes
 
 pytestmark = pytest.mark.django_db
@@ -147,19 +146,7 @@ OPEN_FIELDS = {
 # Arguments that name no row (an export's kind, a case's action, a metric's code).
 NOT_ROWS = {"kind", "action", "metric"}
 
-# Logs the requests themselves may write (refusals are logged).
-LOGS = {"core.operationlog", "core.loginlog", "sessions.session"}
 MISSING = 987_654_321
-
-
-def counts() -> Counter[str]:
-    return Counter(
-        {
-            m._meta.label_lower: m._base_manager.count()
-            for m in apps.get_models()
-            if m._meta.label_lower not in LOGS and m._meta.managed
-        }
-    )
 
 
 def api_row_routes() -> list[Route]:
