@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.roles import Role
 from core.scope import (
@@ -129,6 +129,14 @@ class MonthlyScoreQuerySet(ScopedQuerySet):
 
     def published(self) -> MonthlyScoreQuerySet:
         return self.filter(ranking__status="published")
+
+    def with_metrics(self) -> Self:
+        """Each score with its metric rows, in the order they were computed."""
+        from assessment.models import MetricScore
+
+        return self.prefetch_related(
+            Prefetch("metrics", queryset=MetricScore.objects.order_by("pk"))
+        )
 
 
 class MetricScoreQuerySet(ScopedQuerySet):

@@ -22,13 +22,14 @@ from assessment.views_common import (
     require_staff,
     submit,
 )
+from core.views import in_scope, scoped_get_or_404
 
 
 @login_required
 def annual_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     assessments = (
-        AnnualAssessment.objects.visible_to(request.user)
+        in_scope(AnnualAssessment, request.user)
         .select_related("district")
         .order_by("-year", "district__code")
     )
@@ -58,16 +59,18 @@ def annual_list(request: HttpRequest) -> HttpResponse:
 def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_staff(request)
     assessment = get_object_or_404(
-        AnnualAssessment.objects.visible_to(request.user).select_related("district"), pk=pk
+        in_scope(AnnualAssessment, request.user).select_related("district"), pk=pk
     )
     scores = list(
-        AnnualScore.objects.filter(assessment=assessment)
+        assessment.scores.all()
         .select_related("firm")
         .order_by("rank", "-platform_score", "firm__name")
     )
     editable = (
         assessment.is_draft
-        and AnnualAssessment.objects.editable_by(request.user).filter(pk=assessment.pk).exists()
+        and in_scope(AnnualAssessment, request.user, "editable_by")
+        .filter(pk=assessment.pk)
+        .exists()
     )
     if editable:
         for s in scores:
@@ -84,7 +87,7 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def annual_mark(request: HttpRequest, pk: int) -> HttpResponse:
-    score = get_object_or_404(AnnualScore.objects.editable_by(request.user), pk=pk)
+    score = scoped_get_or_404(AnnualScore, request.user, pk, "editable_by")
     form = MarkForm(request.POST, prefix=f"s{score.pk}")
     if form.is_valid() and submit(
         form,
@@ -105,7 +108,7 @@ def annual_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def annual_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(AnnualAssessment.objects.editable_by(request.user), pk=pk)
+    assessment = scoped_get_or_404(AnnualAssessment, request.user, pk, "editable_by")
     attempt(
         request,
         lambda: services.publish_annual(actor=request.user, assessment=assessment),
@@ -117,7 +120,7 @@ def annual_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def commendation_list(request: HttpRequest) -> HttpResponse:
     """Public: the commendations, newest year first."""
     items = (
-        Commendation.objects.visible_to(request.user)
+        in_scope(Commendation, request.user)
         .select_related("firm", "lawyer__firm", "district")
         .order_by("-year", "kind", "title", "pk")
     )

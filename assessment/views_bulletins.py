@@ -14,15 +14,16 @@ from assessment.metrics import DEFINITIONS
 from assessment.models import Bulletin
 from assessment.views_common import PAGE_SIZE, echarts_available
 from core.excel import xlsx_response
+from core.views import in_scope, public_rows
 from regions.models import District
 
 
 def bulletin_list(request: HttpRequest) -> HttpResponse:
-    bulletins = Bulletin.objects.visible_to(request.user).select_related("district")
+    bulletins = in_scope(Bulletin, request.user).select_related("district")
     district = None
     raw = request.GET.get("district", "")
     if raw.isdigit():
-        district = District.objects.filter(pk=int(raw)).first()
+        district = public_rows(District).filter(pk=int(raw)).first()
         bulletins = bulletins.filter(district_id=int(raw))
     page = Paginator(bulletins.order_by("-month", "district__code"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -33,9 +34,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 
 
 def _bulletin(request: HttpRequest, pk: int) -> Bulletin:
-    return get_object_or_404(
-        Bulletin.objects.visible_to(request.user).select_related("district"), pk=pk
-    )
+    return get_object_or_404(in_scope(Bulletin, request.user).select_related("district"), pk=pk)
 
 
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:

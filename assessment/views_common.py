@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from accounts.roles import Role
 from core.forms import run_service
 from core.scope import get_principal
+from core.views import in_scope
 from regions.models import District
 
 PAGE_SIZE = 30
@@ -30,7 +31,7 @@ def echarts_available() -> bool:
 
 
 def bureau_districts(user: Any) -> QuerySet[District]:
-    return District.objects.editable_by(user).order_by("code")
+    return in_scope(District, user, "editable_by").order_by("code")
 
 
 def is_bureau(user: Any) -> bool:

@@ -4,6 +4,7 @@ figures as tables for screen readers and when scripts are off)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,7 +20,8 @@ from assessment.querysets import (
     street_firms,
 )
 from assessment.views_common import echarts_available
-from core.scope import Scope, ScopedQuerySet
+from core.scope import Scope
+from core.views import in_scope, scoped_get_or_404
 from firms.models import LawFirm
 from regions.models import District, Street
 
@@ -68,19 +70,19 @@ def _page(request: HttpRequest, scope: dashboards.Scope, links: dict[str, object
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The user's own dashboard: the bureau's district, a 司法所's street, a firm."""
     user = request.user
-    own: tuple[tuple[Scope, ScopedQuerySet, str], ...] = (
-        (OWN_DISTRICTS, District.objects.all(), "assessment:district_dashboard"),
-        (OWN_STREETS, Street.objects.all(), "assessment:street_dashboard"),
-        (OWN_FIRMS, LawFirm.objects.all(), "assessment:firm_dashboard"),
+    own: tuple[tuple[Scope, type[Model], str], ...] = (
+        (OWN_DISTRICTS, District, "assessment:district_dashboard"),
+        (OWN_STREETS, Street, "assessment:street_dashboard"),
+        (OWN_FIRMS, LawFirm, "assessment:firm_dashboard"),
     )
-    for scope, rows, name in own:
+    for scope, model, name in own:
         # The lowest id the user is bound to (no query for a role the user lacks).
-        first = scope.apply(rows, user).order_by("pk").values_list("pk", flat=True).first()
+        first = in_scope(model, user, scope).order_by("pk").values_list("pk", flat=True).first()
         if first is not None:
             return redirect(name, first)
     # No binding of those: a superuser gets the first district (editable_by: every
     # district for a superuser, none for anybody else, without a query).
-    district = District.objects.editable_by(user).order_by("code").first()
+    district = in_scope(District, user, "editable_by").order_by("code").first()
     if district is not None:
         return redirect("assessment:district_dashboard", district.pk)
     raise Http404
@@ -88,9 +90,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def district_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    district = get_object_or_404(District.objects.editable_by(request.user), pk=pk)
-    streets = Street.objects.filter(district=district, is_active=True).order_by("name")
-    firms = LawFirm.objects.filter(district=district, pairings__isnull=False).distinct()
+    district = scoped_get_or_404(District, request.user, pk, "editable_by")
+    streets = district.streets.filter(is_active=True).order_by("name")
+    firms = district.firms.filter(pairings__isnull=False).distinct()
     return _page(
         request,
         dashboards.Scope(district),
@@ -100,9 +102,9 @@ def district_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    allowed = DASHBOARD_STREETS.apply(Street.objects.all(), request.user)
+    allowed = in_scope(Street, request.user, DASHBOARD_STREETS)
     street = get_object_or_404(allowed.select_related("district"), pk=pk)
-    firms = LawFirm.objects.filter(pk__in=street_firms({street.pk})).order_by("name")
+    firms = scored_firms(request.user).filter(pk__in=street_firms({street.pk})).order_by("name")
     return _page(request, dashboards.Scope(street.district, street=street), {"firms": firms})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -36,6 +36,7 @@ from assessment.views_common import (
     submit,
 )
 from core.excel import chosen_district
+from core.views import in_scope, scoped_get_or_404
 
 # Where the records behind a metric are shown (each page applies its own scope).
 RECORD_URLS = {
@@ -44,10 +45,6 @@ RECORD_URLS = {
     "question": "consultations:question_detail",
     "case": "mediation:case_detail",
 }
-
-
-def _metrics() -> Prefetch:
-    return Prefetch("metrics", queryset=MetricScore.objects.order_by("pk"))
 
 
 def _columns(ranking: RankingMonth) -> list[dict[str, object]]:
@@ -61,9 +58,13 @@ def _columns(ranking: RankingMonth) -> list[dict[str, object]]:
 @login_required
 def month_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    own = MonthlyScore.objects.owned_by(request.user).filter(ranking=OuterRef("pk")).order_by("pk")
+    own = (
+        in_scope(MonthlyScore, request.user, "owned_by")
+        .filter(ranking=OuterRef("pk"))
+        .order_by("pk")
+    )
     months = (
-        RankingMonth.objects.visible_to(request.user)
+        in_scope(RankingMonth, request.user)
         .select_related("district")
         .annotate(
             own_score=Subquery(own.values("pk")[:1]),
@@ -109,22 +110,22 @@ def month_compute(request: HttpRequest) -> HttpResponse:
 def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_staff(request)
     ranking = get_object_or_404(
-        RankingMonth.objects.visible_to(request.user).select_related("district"), pk=pk
+        in_scope(RankingMonth, request.user).select_related("district"), pk=pk
     )
     scores = (
-        MonthlyScore.objects.visible_to(request.user)
+        in_scope(MonthlyScore, request.user)
         .filter(ranking=ranking)
         .select_related("firm")
-        .prefetch_related(_metrics())
+        .with_metrics()
         .order_by("rank", "firm__name")
     )
     appeals = (
-        Appeal.objects.visible_to(request.user)
+        in_scope(Appeal, request.user)
         .filter(score__ranking=ranking)
         .select_related("score__firm", "filed_by")
         .order_by("status", "-filed_at")
     )
-    editable = RankingMonth.objects.editable_by(request.user).filter(pk=ranking.pk).exists()
+    editable = in_scope(RankingMonth, request.user, "editable_by").filter(pk=ranking.pk).exists()
     rows = list(scores)
     for row in rows:
         row.values = {m.metric: m for m in row.metrics.all()}  # type: ignore[attr-defined]
@@ -152,7 +153,7 @@ def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_month(request: HttpRequest, pk: int) -> RankingMonth:
-    return get_object_or_404(RankingMonth.objects.editable_by(request.user), pk=pk)
+    return scoped_get_or_404(RankingMonth, request.user, pk, "editable_by")
 
 
 @login_required
@@ -187,9 +188,9 @@ def month_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_staff(request)
     score = get_object_or_404(
-        MonthlyScore.objects.visible_to(request.user)
+        in_scope(MonthlyScore, request.user)
         .select_related("firm", "ranking__district")
-        .prefetch_related(_metrics()),
+        .with_metrics(),
         pk=pk,
     )
     ranking = score.ranking
@@ -201,14 +202,14 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_appeal = (
         ranking.is_draft
         and timezone.localdate() <= ranking.appeal_deadline
-        and MonthlyScore.objects.appealable_by(request.user).filter(pk=score.pk).exists()
+        and in_scope(MonthlyScore, request.user, "appealable_by").filter(pk=score.pk).exists()
         and not any(a.status == "open" for a in appeals)
     )
     form = AppealForm(metrics=list(ranking.weights)) if can_appeal else None
     open_appeal = next((a for a in appeals if a.status == "open"), None)
     can_decide = (
         open_appeal is not None
-        and Appeal.objects.editable_by(request.user).filter(pk=open_appeal.pk).exists()
+        and in_scope(Appeal, request.user, "editable_by").filter(pk=open_appeal.pk).exists()
     )
     if request.method == "POST":
         form = AppealForm(request.POST, metrics=list(ranking.weights))
@@ -245,7 +246,7 @@ def metric_detail(request: HttpRequest, pk: int, metric: str) -> HttpResponse:
     if metric not in DEFINITIONS:
         raise Http404
     row = get_object_or_404(
-        MetricScore.objects.visible_to(request.user).select_related(
+        in_scope(MetricScore, request.user).select_related(
             "score__firm", "score__ranking__district"
         ),
         score_id=pk,
@@ -269,7 +270,7 @@ def metric_detail(request: HttpRequest, pk: int, metric: str) -> HttpResponse:
 def appeal_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     appeals = (
-        Appeal.objects.visible_to(request.user)
+        in_scope(Appeal, request.user)
         .select_related("score__firm", "score__ranking", "filed_by")
         .order_by("status", "-filed_at")
     )
@@ -283,7 +284,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = get_object_or_404(
-        Appeal.objects.editable_by(request.user).select_related("score"), pk=pk
+        in_scope(Appeal, request.user, "editable_by").select_related("score"), pk=pk
     )
     form = DecisionForm(request.POST)
     if form.is_valid() and submit(

@@ -27,13 +27,14 @@ from assessment.views_common import (
     submit,
 )
 from core.excel import xlsx_response
+from core.views import in_scope, scoped_get_or_404
 
 
 @login_required
 def period_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     periods = (
-        SubsidyPeriod.objects.visible_to(request.user)
+        in_scope(SubsidyPeriod, request.user)
         .select_related("district")
         .order_by("-start", "district__code")
     )
@@ -64,9 +65,9 @@ def period_list(request: HttpRequest) -> HttpResponse:
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_staff(request)
     period = get_object_or_404(
-        SubsidyPeriod.objects.visible_to(request.user).select_related("district"), pk=pk
+        in_scope(SubsidyPeriod, request.user).select_related("district"), pk=pk
     )
-    visible = SubsidyItem.objects.visible_to(request.user).filter(period=period)
+    visible = in_scope(SubsidyItem, request.user).filter(period=period)
     items = visible.select_related("firm", "lawyer").order_by("firm__name", "kind", "month", "pk")
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
     if kind in SubsidyKind.values:
@@ -76,7 +77,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("sampled") == "1":
         items = items.filter(sampled=True)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    editable = SubsidyPeriod.objects.editable_by(request.user).filter(pk=period.pk).exists()
+    editable = in_scope(SubsidyPeriod, request.user, "editable_by").filter(pk=period.pk).exists()
     totals = subsidies.firm_totals(visible)
     grand = {
         key: sum((t[key] for t in totals), start=0)
@@ -102,7 +103,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, pk: int) -> SubsidyPeriod:
-    return get_object_or_404(SubsidyPeriod.objects.editable_by(request.user), pk=pk)
+    return scoped_get_or_404(SubsidyPeriod, request.user, pk, "editable_by")
 
 
 def _action(run: Callable[[Any, SubsidyPeriod], Any], done: str) -> Callable:
@@ -137,7 +138,7 @@ def period_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_difficulty(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(SubsidyItem.objects.editable_by(request.user), pk=pk)
+    item = scoped_get_or_404(SubsidyItem, request.user, pk, "editable_by")
     form = DifficultyForm(request.POST)
     if form.is_valid() and submit(
         form,
@@ -156,7 +157,7 @@ def item_difficulty(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(SubsidyItem.objects.editable_by(request.user), pk=pk)
+    item = scoped_get_or_404(SubsidyItem, request.user, pk, "editable_by")
     form = FollowUpForm(request.POST)
     if form.is_valid() and submit(
         form,

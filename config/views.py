@@ -28,6 +28,7 @@ from core.masking import mask_phone
 from core.models import LoginLog, OperationLog
 from core.paging import CURSOR_PARAM, keyset_page
 from core.scope import RoleBinding, get_principal
+from core.views import in_scope, public_rows
 from core.workspace import panels_for
 from firms.models import LawFirm, Lawyer
 from regions.forms import HomeCommunityForm
@@ -38,21 +39,21 @@ WORKSPACE_ROWS = 10
 
 
 def portal(request: HttpRequest) -> HttpResponse:
-    districts = list(District.objects.select_related("settings").order_by("code"))
+    districts = list(public_rows(District).select_related("settings").order_by("code"))
     district = next((d for d in districts if str(d.pk) == request.GET.get("district")), None)
     district = district or (districts[0] if districts else None)
     streets: list[Street] = []
-    lawyers: QuerySet[Lawyer] = Lawyer.objects.none()
+    lawyers: QuerySet[Lawyer] = public_rows(Lawyer).none()
     if district is not None:
         streets = list(
-            Street.objects.filter(district=district, is_active=True)
+            district.streets.filter(is_active=True)
             .order_by("name")
             .prefetch_related(
-                Prefetch("communities", queryset=Community.objects.public().order_by("name"))
+                Prefetch("communities", queryset=public_rows(Community).order_by("name"))
             )
         )
         lawyers = (
-            Lawyer.objects.public()
+            public_rows(Lawyer)
             .filter(firm__district=district)
             .select_related("firm")
             .prefetch_related("specialties")
@@ -88,50 +89,46 @@ def toggle_care_mode(request: HttpRequest) -> HttpResponse:
 
 
 def _bureau_card(user: Any, b: RoleBinding) -> dict[str, Any]:
-    district = District.objects.visible_to(user).get(pk=b.object_id)
+    district = in_scope(District, user).get(pk=b.object_id)
     communities = (
-        Community.objects.visible_to(user)
+        in_scope(Community, user)
         .filter(street__district=district, is_active=True)
         .aggregate(n=Count("pk"), households=Sum("households"), population=Sum("population"))
     )
     return {
         "district": district,
-        "street_count": Street.objects.visible_to(user)
-        .filter(district=district, is_active=True)
-        .count(),
+        "street_count": in_scope(Street, user).filter(district=district, is_active=True).count(),
         "communities": communities,
-        "firm_count": LawFirm.objects.visible_to(user)
-        .filter(district=district, is_active=True)
-        .count(),
-        "lawyer_count": Lawyer.objects.visible_to(user)
+        "firm_count": in_scope(LawFirm, user).filter(district=district, is_active=True).count(),
+        "lawyer_count": in_scope(Lawyer, user)
         .filter(firm__district=district, is_active=True)
         .count(),
     }
 
 
 def _street_card(user: Any, b: RoleBinding) -> dict[str, Any]:
-    street = Street.objects.visible_to(user).get(pk=b.object_id)
-    communities = Community.objects.visible_to(user).filter(street=street).order_by("name")
+    street = in_scope(Street, user).get(pk=b.object_id)
+    communities = in_scope(Community, user).filter(street=street).order_by("name")
     editable = set(
-        Community.objects.editable_by(user).filter(street=street).values_list("pk", flat=True)
+        in_scope(Community, user, "editable_by").filter(street=street).values_list("pk", flat=True)
     )
     return {"street": street, "communities": communities, "editable_ids": editable}
 
 
 def _community_card(user: Any, b: RoleBinding) -> dict[str, Any]:
-    community = Community.objects.visible_to(user).select_related("street").get(pk=b.object_id)
-    members = StudioMember.objects.visible_to(user).filter(community=community)
+    community = in_scope(Community, user).select_related("street").get(pk=b.object_id)
+    members = in_scope(StudioMember, user).filter(community=community)
     return {
         "community": community,
         "members": members.order_by("-is_active", "position", "name"),
-        "can_edit": Community.objects.editable_by(user).filter(pk=community.pk).exists(),
+        "can_edit": in_scope(Community, user, "editable_by").filter(pk=community.pk).exists(),
     }
 
 
 def _firm_card(user: Any, b: RoleBinding) -> dict[str, Any]:
-    firm = LawFirm.objects.visible_to(user).select_related("street").get(pk=b.object_id)
+    firm = in_scope(LawFirm, user).select_related("street").get(pk=b.object_id)
     lawyers = (
-        Lawyer.objects.visible_to(user)
+        in_scope(Lawyer, user)
         .filter(firm=firm, is_active=True)
         .prefetch_related("specialties")
         .order_by("name")
@@ -140,19 +137,19 @@ def _firm_card(user: Any, b: RoleBinding) -> dict[str, Any]:
         "firm": firm,
         "lawyers": lawyers[:WORKSPACE_ROWS],
         "lawyer_count": lawyers.count(),
-        "can_edit": LawFirm.objects.editable_by(user).filter(pk=firm.pk).exists(),
+        "can_edit": in_scope(LawFirm, user, "editable_by").filter(pk=firm.pk).exists(),
     }
 
 
 def _lawyer_card(user: Any, b: RoleBinding) -> dict[str, Any]:
     lawyer = (
-        Lawyer.objects.visible_to(user)
+        in_scope(Lawyer, user)
         .select_related("firm")
         .prefetch_related("specialties")
         .get(pk=b.object_id)
     )
     colleagues = (
-        Lawyer.objects.visible_to(user)
+        in_scope(Lawyer, user)
         .filter(firm_id=lawyer.firm_id, is_active=True)
         .exclude(pk=lawyer.pk)
         .order_by("name")
@@ -166,7 +163,7 @@ def _lawyer_card(user: Any, b: RoleBinding) -> dict[str, Any]:
 
 def _resident_card(user: Any, b: RoleBinding) -> dict[str, Any]:
     community = (
-        Community.objects.public().select_related("street").filter(pk=b.object_id).first()
+        public_rows(Community).select_related("street").filter(pk=b.object_id).first()
         if b.object_id
         else None
     )
@@ -288,7 +285,7 @@ class LoginLogFilterForm(_LogFilterForm):
 def _log_page(request: HttpRequest, model: Any, form: Any, template: str) -> HttpResponse:
     if not can_read_audit(request.user):  # user managers (superusers) do not read logs
         raise Http404
-    qs = form.apply(model.objects.visible_to(request.user))
+    qs = form.apply(in_scope(model, request.user))
     if model is LoginLog:
         qs = qs.select_related("user")
     # The logs grow with every write: "更多" by time, never a count of them (core.paging).

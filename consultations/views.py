@@ -6,7 +6,7 @@ Every page starts from ``visible_to``; rows outside the user's scope answer 404.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from consultations import board as board_figures
 from consultations import knowledge, quotes, roster, services
 from consultations.choices import (
     LIVE_ASSIGNMENT,
-    AssignmentReason,
     AssignmentStatus,
     QuestionStatus,
     ServiceStatus,
@@ -54,7 +54,6 @@ from consultations.models import (
     KnowledgeEntry,
     Notice,
     Question,
-    QuestionAssignment,
     QuestionAttachment,
     ServiceRequest,
 )
@@ -63,6 +62,7 @@ from core.excel import xlsx_response
 from core.forms import run_service
 from core.paging import CURSOR_PARAM, KeysetPage, keyset_page
 from core.scope import get_principal
+from core.views import in_scope, public_rows, scoped_get_or_404
 from firms.models import Lawyer
 from pairing.models import Pairing
 from regions.models import Community, District
@@ -120,7 +120,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     form = AskForm(request.POST or None, request.FILES or None, initial=initial)
     chosen = None
     if lawyer_id.isdigit():
-        chosen = Lawyer.objects.public().select_related("firm").filter(pk=lawyer_id).first()
+        chosen = public_rows(Lawyer).select_related("firm").filter(pk=lawyer_id).first()
     if request.method == "POST" and form.is_valid():
         result: dict[str, Any] = {}
 
@@ -144,7 +144,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 @login_required
 def assist(request: HttpRequest) -> HttpResponse:
     """Assisted filing by community (or 司法所) staff, for a resident who cannot."""
-    communities = ASSISTED_FILING.apply(Community.objects.filter(is_active=True), request.user)
+    communities = in_scope(Community, request.user, ASSISTED_FILING).filter(is_active=True)
     if not communities.exists():
         raise Http404
     form = AssistForm(request.POST or None, request.FILES or None, communities=communities)
@@ -173,24 +173,22 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """htmx: the knowledge entries most like the draft being typed."""
     text = request.GET.get("text", "")[:500]
     district = SearchForm(district=_home_district(request.user)).chosen_district
-    entries = knowledge.search(
-        KnowledgeEntry.objects.in_district(district).visible_to(request.user), text
-    )[:SUGGESTIONS]
+    entries = knowledge.search(in_scope(KnowledgeEntry, request.user).in_district(district), text)[
+        :SUGGESTIONS
+    ]
     return render(request, "consultations/includes/suggestions.html", {"entries": entries})
 
 
 @login_required
 def my_questions(request: HttpRequest) -> HttpResponse:
-    qs = _list_rows(
-        Question.objects.visible_to(request.user).filter(asker=request.user), request.user
-    )
+    qs = _list_rows(in_scope(Question, request.user).filter(asker=request.user), request.user)
     page = _newest_first(request, qs)
     _mark_access(request.user, page)
     return render(request, "consultations/my_questions.html", {"page_obj": page})
 
 
 def _question(request: HttpRequest, pk: int) -> Question:
-    qs = Question.objects.visible_to(request.user).with_access(request.user)  # type: ignore[attr-defined]
+    qs = in_scope(Question, request.user).with_access(request.user)
     # (the page links the mediation case made from the question, if any: joined, not read
     # by a query of its own)
     related = ("category", "community", "asker", "filed_by", "mediation_case")
@@ -205,13 +203,12 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = getattr(q, "my_status", None)
     own = user.pk in (q.asker_id, q.filed_by_id)
     assignments = list(q.assignments.select_related("lawyer__firm", "handed_to").order_by("id"))
-    colleagues = Lawyer.objects.none()
+    # The active lawyers of the user's firm not yet assigned the question.
+    colleagues = in_scope(Lawyer, user, HANDOVER_TARGETS).filter(is_active=True)
     if mine == AssignmentStatus.ACTIVE:
-        # The active lawyers of the user's firm not yet assigned the question.
-        taken = [a.lawyer_id for a in assignments]
-        colleagues = HANDOVER_TARGETS.apply(Lawyer.objects.filter(is_active=True), user).exclude(
-            pk__in=taken
-        )
+        colleagues = colleagues.exclude(pk__in=[a.lawyer_id for a in assignments])
+    else:
+        colleagues = colleagues.none()
     # Only a lawyer not yet assigned an open question may take it (and only on duty).
     can_take = (
         mine is None
@@ -310,7 +307,7 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
         lambda q: services.decline_for_conflict(actor=user, question=q, note=note),
         _("已回避，咨询已转给其他律师"),
     )
-    if Question.objects.visible_to(user).filter(pk=pk).exists():
+    if in_scope(Question, user).filter(pk=pk).exists():
         return response
     return redirect("consultations:queue")
 
@@ -320,7 +317,7 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     q = _question(request, pk)
-    colleagues = HANDOVER_TARGETS.apply(Lawyer.objects.filter(is_active=True), user)
+    colleagues = in_scope(Lawyer, user, HANDOVER_TARGETS).filter(is_active=True)
     form = HandoverForm(request.POST, colleagues=colleagues)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -350,9 +347,9 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     att = get_object_or_404(
-        QuestionAttachment.objects.visible_to(request.user).select_related("question"), pk=pk
+        in_scope(QuestionAttachment, request.user).select_related("question"), pk=pk
     )
-    q = Question.objects.with_access(request.user).get(pk=att.question_id)  # type: ignore[attr-defined]
+    q = in_scope(Question, request.user, "with_access").get(pk=att.question_id)  # type: ignore[attr-defined]
     if not can_read_text(request.user, q):
         raise Http404
     return FileResponse(
@@ -373,7 +370,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not get_principal(user).ids(Role.LAWYER):
         raise Http404
-    mine = _list_rows(Question.objects.assigned_to(user, LIVE_ASSIGNMENT), user)
+    mine = _list_rows(in_scope(Question, user, "assigned_to", LIVE_ASSIGNMENT), user)
     # The most urgent first; "更多" for the rest, nothing counted (core.paging).
     page = keyset_page(
         mine, request.GET.get(CURSOR_PARAM), order=("reply_deadline", "id"), more_label="更多"
@@ -381,7 +378,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     _mark_access(user, page)
     pool: list[Question] = []
     if roster.on_duty_today(user).exists():
-        pooled = _list_rows(Question.objects.duty_pool_of(user), user)
+        pooled = _list_rows(in_scope(Question, user, "duty_pool_of"), user)
         pool = list(
             pooled.filter(Q(my_status__isnull=True)).order_by("reply_deadline", "id")[:PAGE_SIZE]
         )
@@ -403,7 +400,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
         )
     ):
         raise Http404
-    qs = _list_rows(Question.objects.visible_to(user), user)
+    qs = _list_rows(in_scope(Question, user), user)
     status = request.GET.get("status", "")
     if status == "overdue":
         qs = qs.filter(services.overdue_q(timezone.now()))
@@ -431,7 +428,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None, district=_home_district(request.user))
     data = form.data_or_empty()
     qs = (
-        Lawyer.objects.public()
+        public_rows(Lawyer)
         .filter(firm__district_id=data["district"])
         .select_related("firm")
         .prefetch_related("specialties")
@@ -443,9 +440,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(firm=data["firm"])
     if data.get("community"):
         qs = qs.filter(
-            firm_id__in=Pairing.objects.active()
-            .filter(community=data["community"])
-            .values("firm_id")
+            firm_id__in=public_rows(Pairing).filter(community=data["community"]).values("firm_id")
         )
     if data.get("min_rating"):
         qs = qs.filter(rating_count__gt=0, rating_total__gte=F("rating_count") * data["min_rating"])
@@ -456,12 +451,14 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def lawyer_page(request: HttpRequest, pk: int) -> HttpResponse:
     lawyer = get_object_or_404(
-        Lawyer.objects.public().select_related("firm").prefetch_related("specialties"),
+        public_rows(Lawyer).select_related("firm").prefetch_related("specialties"),
         pk=pk,
     )
-    communities = Community.objects.filter(
-        pk__in=Pairing.objects.active().filter(firm_id=lawyer.firm_id).values("community_id")
-    ).order_by("name")
+    communities = (
+        public_rows(Community)
+        .filter(pk__in=public_rows(Pairing).filter(firm=lawyer.firm_id).values("community_id"))
+        .order_by("name")
+    )
     return render(
         request, "consultations/lawyer.html", {"lawyer": lawyer, "communities": communities}
     )
@@ -469,9 +466,7 @@ def lawyer_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def service_new(request: HttpRequest, lawyer_pk: int) -> HttpResponse:
-    lawyer = get_object_or_404(
-        Lawyer.objects.public().select_related("firm__district"), pk=lawyer_pk
-    )
+    lawyer = get_object_or_404(public_rows(Lawyer).select_related("firm__district"), pk=lawyer_pk)
     form = ServiceRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result: dict[str, ServiceRequest] = {}
@@ -492,7 +487,7 @@ def service_new(request: HttpRequest, lawyer_pk: int) -> HttpResponse:
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
     qs = (
-        ServiceRequest.objects.visible_to(request.user)
+        in_scope(ServiceRequest, request.user)
         .select_related("lawyer__firm", "resident")
         .order_by("-created_at", "-id")
     )
@@ -503,7 +498,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     r = get_object_or_404(
-        ServiceRequest.objects.visible_to(user).select_related("lawyer__firm", "resident"), pk=pk
+        in_scope(ServiceRequest, user).select_related("lawyer__firm", "resident"), pk=pk
     )
     is_lawyer = r.lawyer_id in get_principal(user).ids(Role.LAWYER)  # the lawyer asked
     quote_form = (
@@ -538,7 +533,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def service_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    r = get_object_or_404(ServiceRequest.objects.visible_to(user), pk=pk)
+    r = scoped_get_or_404(ServiceRequest, user, pk)
     accept = request.POST.get("decision") == "accept"
     try:
         quotes.decide(actor=user, request=r, accept=accept, note=request.POST.get("note", ""))
@@ -558,8 +553,8 @@ def knowledge_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, district=_home_district(request.user))
     text = form.cleaned_data.get("q", "") if form.is_valid() else ""
     entries = (
-        KnowledgeEntry.objects.in_district(form.chosen_district)
-        .visible_to(request.user)
+        in_scope(KnowledgeEntry, request.user)
+        .in_district(form.chosen_district)
         .select_related("category")
     )
     qs = knowledge.search(entries, text) if text else entries.order_by("-published_at", "-id")
@@ -572,7 +567,7 @@ def knowledge_search(request: HttpRequest) -> HttpResponse:
 
 def knowledge_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
-        KnowledgeEntry.objects.visible_to(request.user).select_related("category"), pk=pk
+        in_scope(KnowledgeEntry, request.user).select_related("category"), pk=pk
     )
     return render(request, "consultations/knowledge_entry.html", {"entry": entry})
 
@@ -580,9 +575,9 @@ def knowledge_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        Notice.objects.visible_to(request.user).unread().update(read_at=timezone.now())  # type: ignore[attr-defined]
+        in_scope(Notice, request.user).unread().update(read_at=timezone.now())
         return redirect("consultations:notices")
-    qs = Notice.objects.visible_to(request.user).order_by("-created_at", "-id")
+    qs = in_scope(Notice, request.user).order_by("-created_at", "-id")
     return render(request, "consultations/notices.html", {"page_obj": _page(request, qs)})
 
 
@@ -590,7 +585,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 def _own_lawyer(user: Any) -> Lawyer:
-    lawyer = OWN_LAWYER.apply(Lawyer.objects.select_related("firm"), user).first()
+    lawyer = in_scope(Lawyer, user, OWN_LAWYER).select_related("firm").first()
     if lawyer is None:
         raise Http404
     return lawyer
@@ -601,7 +596,7 @@ def my_duty(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     lawyer = _own_lawyer(user)
     today = timezone.localdate()
-    shifts = DutyShift.objects.visible_to(user).filter(lawyer=lawyer).order_by("-date")
+    shifts = in_scope(DutyShift, user).filter(lawyer=lawyer).order_by("-date")
     upcoming = shifts.filter(date__gte=today, status=ShiftStatus.SCHEDULED).order_by("date")
     colleagues = (
         roster.volunteers(lawyer.firm.district_id)
@@ -642,9 +637,9 @@ def my_duty(request: HttpRequest) -> HttpResponse:
         "page_obj": _page(request, shifts),
         "swap_form": swap_form,
         "unavailable_form": unavailable_form,
-        "swaps": DutySwapRequest.objects.visible_to(user).select_related(
-            "shift", "to_lawyer", "requester"
-        )[:10],
+        "swaps": in_scope(DutySwapRequest, user).select_related("shift", "to_lawyer", "requester")[
+            :10
+        ],
     }
     return render(request, "consultations/duty.html", context)
 
@@ -653,7 +648,7 @@ def my_duty(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shift_check(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    shift = get_object_or_404(DutyShift.objects.visible_to(user), pk=pk)
+    shift = scoped_get_or_404(DutyShift, user, pk)
     action = roster.check_out if request.POST.get("action") == "out" else roster.check_in
     try:
         action(actor=user, shift=shift)
@@ -670,7 +665,7 @@ def shift_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _bureau_district(request: HttpRequest) -> District:
-    districts = District.objects.editable_by(request.user).order_by("code")
+    districts = in_scope(District, request.user, "editable_by").order_by("code")
     raw = request.GET.get("district", "")
     district = districts.filter(pk=raw).first() if raw.isdigit() else districts.first()
     if district is None:
@@ -678,52 +673,13 @@ def _bureau_district(request: HttpRequest) -> District:
     return district
 
 
-def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    start = datetime(year, month, 1, tzinfo=tz)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
-    return start, end
-
-
-def firm_rates(district: District, year: int, month: int, now: datetime) -> list[dict[str, Any]]:
-    """Per firm, for the questions posted in the month and routed to its lawyers (not
-    as an escalation, and not declined for a conflict): answered on time, late, and
-    still unanswered past the deadline; the on-time rate over those three."""
-    start, end = _month_bounds(year, month)
-    rows = (
-        QuestionAssignment.objects.filter(
-            question__district=district, question__posted_at__gte=start, question__posted_at__lt=end
-        )
-        .exclude(reason=AssignmentReason.ESCALATED)
-        .exclude(status=AssignmentStatus.DECLINED)
-        .values("lawyer__firm_id", "lawyer__firm__name")
-        .annotate(
-            total=Count("question", distinct=True),
-            on_time=Count("question", filter=Q(question__deadline_met=True), distinct=True),
-            late=Count("question", filter=Q(question__deadline_met=False), distinct=True),
-            overdue=Count(
-                "question",
-                filter=Q(question__first_replied_at__isnull=True, question__reply_deadline__lt=now),
-                distinct=True,
-            ),
-        )
-        .order_by("lawyer__firm__name")
-    )
-    result = []
-    for row in rows:
-        due = row["on_time"] + row["late"] + row["overdue"]
-        row["rate"] = round(100 * row["on_time"] / due, 1) if due else None
-        result.append(row)
-    return result
-
-
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     district = _bureau_district(request)
     year, month = parse_month(request.GET.get("month"))
     now = timezone.now()
-    start, end = _month_bounds(year, month)
-    district_qs = Question.objects.visible_to(request.user).filter(district=district)
+    start, end = board_figures.month_bounds(year, month)
+    district_qs = in_scope(Question, request.user).filter(district=district)
     overdue = (
         district_qs.filter(services.overdue_q(now))
         .select_related("category", "community")
@@ -744,7 +700,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "month": f"{year:04d}-{month:02d}",
         "page_obj": page,
         "totals": totals,
-        "firms": firm_rates(district, year, month, now),
+        "firms": board_figures.firm_rates(district, year, month, now),
         "short_days": roster.short_days(district, year, month),
     }
     return render(request, "consultations/board.html", context)
@@ -773,7 +729,7 @@ def roster_page(request: HttpRequest) -> HttpResponse:
                 )
         return redirect(f"{request.path}?district={district.pk}&month={year:04d}-{month:02d}")
     shifts = (
-        DutyShift.objects.visible_to(user)
+        in_scope(DutyShift, user)
         .filter(district=district, date__year=year, date__month=month)
         .select_related("lawyer__firm")
         .order_by("date", "lawyer__name")
@@ -782,7 +738,7 @@ def roster_page(request: HttpRequest) -> HttpResponse:
     for s in shifts:
         days[s.date].append(s)
     swaps = (
-        DutySwapRequest.objects.editable_by(user)
+        in_scope(DutySwapRequest, user, "editable_by")
         .filter(status=SwapStatus.PENDING, shift__district=district)
         .select_related("shift", "requester", "to_lawyer", "to_shift")
         .order_by("shift__date")
@@ -810,7 +766,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
 def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     swap = get_object_or_404(
-        DutySwapRequest.objects.editable_by(user).select_related("shift"), pk=pk
+        in_scope(DutySwapRequest, user, "editable_by").select_related("shift"), pk=pk
     )
     approve = request.POST.get("decision") == "approve"
     try:

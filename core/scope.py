@@ -342,6 +342,12 @@ class Scope:
         return scoped.distinct() if self.distinct else scoped
 
 
+def owner(lookup: str) -> Scope:
+    """The user's own rows (``lookup`` is the user's id: their account, their profile),
+    nobody else's, superusers included: for pages about "mine"."""
+    return Scope(also=(own(lookup),), superuser=False)
+
+
 NOBODY = Scope()  # superusers only
 EVERYONE = Scope(also=(always(models.Q()),))  # signed in or not (public lists)
 # Rows nobody changes through a scoped queryset, superusers included: only the app's

@@ -1,13 +1,73 @@
-"""Base views: every page starts from ``Model.objects.visible_to(user)``."""
+"""Base views: pages reach rows only through the scope their model declares.
+
+``in_scope(Model, user, verb)`` is the one way a page view reads a domain model: the
+model's queryset verb (``visible_to``, ``editable_by``, ``reviewable_by`` … — a method
+taking the user) or a named ``Scope``; ``scoped_get_or_404`` fetches one row of it, a
+row outside answering 404 as a missing one; ``public_rows`` reads what the model
+declares open to everyone (``public``, ``published``). The class-based mixins below
+start from the same. ``core/tests/test_view_modules.py`` holds every page and API view
+module to these: a view module that names ``Model.objects`` fails the suite.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import inspect
+from typing import Any, TypeVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from core.paging import CURSOR_PARAM, PAGE_SIZE, keyset_page
+from core.scope import Scope
+
+M = TypeVar("M", bound=models.Model)
+Verb = str | Scope
+# What a model may declare open to everyone, signed in or not.
+PUBLIC_VERBS = ("public", "published")
+
+
+_verbs: dict[tuple[type, str], bool] = {}
+
+
+def _is_scope_verb(queryset_class: type, verb: str) -> bool:
+    """A scope verb is a method of the model's queryset whose first argument is the user."""
+    key = (queryset_class, verb)
+    if key not in _verbs:
+        method = getattr(queryset_class, verb, None)
+        params = list(inspect.signature(method).parameters) if callable(method) else []
+        _verbs[key] = not verb.startswith("_") and params[1:2] == ["user"]
+    return _verbs[key]
+
+
+def in_scope(model: type[models.Model], user: Any, verb: Verb = "visible_to", *args: Any) -> Any:
+    """The rows of ``model`` the user may reach by ``verb``: a scope verb of the model's
+    queryset (given ``args`` after the user), or a named Scope applied to all its rows.
+    The model's own queryset class (with its further verbs: ``active``, ``by_level`` …),
+    hence typed ``Any``."""
+    qs: Any = model._default_manager.all()
+    if isinstance(verb, Scope):
+        return verb.apply(qs, user)
+    if not _is_scope_verb(type(qs), verb):
+        raise ImproperlyConfigured(f"{model.__name__}: {verb!r} is not a scope verb")
+    return getattr(qs, verb)(user, *args)
+
+
+def public_rows(model: type[models.Model], verb: str = "public") -> Any:
+    """The rows of ``model`` it declares open to everyone (``public``, ``published``)."""
+    if verb not in PUBLIC_VERBS or not hasattr(model._default_manager, verb):
+        raise ImproperlyConfigured(f"{model.__name__}: {verb!r} is not a public verb")
+    return getattr(model._default_manager, verb)()
+
+
+def scoped_get_or_404(
+    model: type[M], user: Any, pk: Any, verb: Verb = "visible_to", *, related: tuple[str, ...] = ()
+) -> M:
+    """One row of ``in_scope(model, user, verb)``; outside scope answers 404, as a missing id."""
+    qs: QuerySet[M] = in_scope(model, user, verb)
+    return get_object_or_404(qs.select_related(*related) if related else qs, pk=pk)
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):
@@ -15,16 +75,16 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
 
     model: Any = None
     request: Any
+    verb: Verb = "visible_to"
 
     def get_queryset(self) -> QuerySet:
-        return self.model.objects.visible_to(self.request.user)
+        return in_scope(self.model, self.request.user, self.verb)
 
 
 class EditableQuerysetMixin(ScopedQuerysetMixin):
     """Edit views over the rows the user may change; others answer 404."""
 
-    def get_queryset(self) -> QuerySet:
-        return self.model.objects.editable_by(self.request.user)
+    verb: Verb = "editable_by"
 
 
 class KeysetListMixin:

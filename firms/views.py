@@ -8,14 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, UpdateView
 
 from core.forms import page_filter, run_service
 from core.services import save_instance
-from core.views import EditableQuerysetMixin, ScopedQuerysetMixin
+from core.views import (
+    EditableQuerysetMixin,
+    ScopedQuerysetMixin,
+    in_scope,
+    public_rows,
+    scoped_get_or_404,
+)
 from firms.filters import LawFirmFilter, LawyerFilter
 from firms.forms import DirectoryFilterForm, LawFirmForm, LawyerForm, LawyerSelfForm
 from firms.models import FirmAdmin, LawFirm, Lawyer
@@ -45,7 +51,7 @@ class FirmListView(ScopedQuerysetMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filterset"] = self.filterset
         context["editable_ids"] = set(
-            LawFirm.objects.editable_by(self.request.user)
+            in_scope(LawFirm, self.request.user, "editable_by")
             .filter(pk__in=[f.pk for f in context["object_list"]])
             .values_list("pk", flat=True)
         )
@@ -64,7 +70,7 @@ class FirmDetailView(ScopedQuerysetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         firm, user = self.object, self.request.user
         lawyers = (
-            Lawyer.objects.visible_to(user)
+            in_scope(Lawyer, user)
             .filter(firm=firm, is_active=True)
             .prefetch_related("specialties")
             .order_by("name")
@@ -72,10 +78,10 @@ class FirmDetailView(ScopedQuerysetMixin, DetailView):
         context.update(
             lawyers=lawyers[:FIRM_LAWYERS_SHOWN],
             lawyer_count=lawyers.count(),
-            admins=FirmAdmin.objects.visible_to(user)
+            admins=in_scope(FirmAdmin, user)
             .filter(firm=firm, is_active=True)
             .select_related("user"),
-            can_edit=LawFirm.objects.editable_by(user).filter(pk=firm.pk).exists(),
+            can_edit=in_scope(LawFirm, user, "editable_by").filter(pk=firm.pk).exists(),
         )
         return context
 
@@ -130,11 +136,11 @@ class LawyerListView(ScopedQuerysetMixin, ListView):
         user = self.request.user
         context["filterset"] = self.filterset
         context["editable_ids"] = set(
-            Lawyer.objects.editable_by(user)
+            in_scope(Lawyer, user, "editable_by")
             .filter(pk__in=[lawyer.pk for lawyer in context["object_list"]])
             .values_list("pk", flat=True)
         )
-        context["can_add"] = LawFirm.objects.editable_by(user).exists()
+        context["can_add"] = in_scope(LawFirm, user, "editable_by").exists()
         return context
 
 
@@ -149,7 +155,7 @@ class LawyerDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_edit"] = (
-            Lawyer.objects.editable_by(self.request.user).filter(pk=self.object.pk).exists()
+            in_scope(Lawyer, self.request.user, "editable_by").filter(pk=self.object.pk).exists()
         )
         return context
 
@@ -176,7 +182,7 @@ def _lawyer_form_page(
 
 @login_required
 def lawyer_add(request: HttpRequest) -> HttpResponse:
-    firms = LawFirm.objects.editable_by(request.user)
+    firms = in_scope(LawFirm, request.user, "editable_by")
     if not firms.exists():
         raise Http404
     firm_id = request.GET.get("firm", "")
@@ -188,9 +194,9 @@ def lawyer_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def lawyer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    lawyer = get_object_or_404(Lawyer.objects.editable_by(user), pk=pk)
+    lawyer = scoped_get_or_404(Lawyer, user, pk, "editable_by")
     form: LawyerForm | LawyerSelfForm
-    if LawFirm.objects.editable_by(user).filter(pk=lawyer.firm_id).exists():
+    if in_scope(LawFirm, user, "editable_by").filter(pk=lawyer.firm_id).exists():
         form = LawyerForm(request.POST or None, instance=lawyer, user=user)
     else:
         form = LawyerSelfForm(request.POST or None, instance=lawyer)
@@ -207,7 +213,7 @@ class DirectoryView(ListView):
     def get_queryset(self) -> QuerySet[Lawyer]:
         self.filter_form = DirectoryFilterForm(self.request.GET or None)
         qs = (
-            Lawyer.objects.public()
+            public_rows(Lawyer)
             .select_related("firm")
             .prefetch_related("specialties")
             .order_by("firm__name", "name")

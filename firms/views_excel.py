@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest
 from accounts.roles import Role
 from core.excel import excel_urlpatterns
 from core.scope import get_principal
+from core.views import in_scope
 from firms.imports import LISTS
 from regions.models import District
 
 
 def districts_for(request: HttpRequest, kind: str) -> QuerySet[District] | None:
     """The districts the user imports into; None for a firm admin's own lawyers."""
-    districts = District.objects.editable_by(request.user).order_by("code")
+    districts = in_scope(District, request.user, "editable_by").order_by("code")
     if districts.exists():
         return districts
     if kind == "lawyers" and get_principal(request.user).ids(Role.FIRM_ADMIN):

@@ -45,6 +45,10 @@ class OrganizationQuerySet(ScopedQuerySet):
         rank = Case(When(level="district", then=0), When(level="street", then=1), default=2)
         return self.annotate(level_rank=rank).order_by("level_rank", "kind", "name")
 
+    def public(self) -> OrganizationQuerySet:
+        """The organizations residents may apply to: those active."""
+        return self.filter(is_active=True)
+
 
 class MediatorQuerySet(ScopedQuerySet):
     visible = Scope({ANY_ROLE: district("organization__district_id")})

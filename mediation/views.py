@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -32,6 +32,7 @@ from core.forms import page_filter, run_service
 from core.masking import mask_id_number, mask_phone
 from core.paging import CURSOR_PARAM, keyset_page
 from core.scope import get_principal
+from core.views import in_scope, public_rows, scoped_get_or_404
 from mediation import services, stats
 from mediation.choices import Channel, Guidance
 from mediation.filters import CaseFilter, OrganizationFilter
@@ -53,7 +54,6 @@ from mediation.forms import (
     StatsForm,
 )
 from mediation.models import (
-    Agreement,
     Case,
     CaseFile,
     MediationLawyer,
@@ -89,7 +89,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the user sees: a party's own, a mediator's organization's, the
     street's or the district's; filtered by state, overdue, assigned to me."""
     qs = (
-        Case.objects.visible_to(request.user)
+        in_scope(Case, request.user)
         .select_related("organization", "community__street")
         .order_by("-applied_at", "-id")
     )
@@ -126,7 +126,7 @@ def _suggest_widget(form: ApplicationForm) -> None:
 
 
 def _home_community(user: Any) -> Community | None:
-    profile = ResidentProfile.objects.filter(user=user).select_related("community").first()
+    profile = in_scope(ResidentProfile, user, "owned_by").select_related("community").first()
     return profile.community if profile else None
 
 
@@ -161,7 +161,7 @@ def apply_view(request: HttpRequest) -> HttpResponse:
 
 
 def _filing_communities(user: Any) -> QuerySet[Community]:
-    return FILING.apply(Community.objects.public(), user)
+    return FILING.apply(public_rows(Community), user)
 
 
 @login_required
@@ -205,7 +205,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """The organization options for a community and category, suggested ones first
     (htmx swaps them into the application form's select)."""
     community = (
-        Community.objects.public()
+        public_rows(Community)
         .select_related("street")
         .filter(pk=request.GET.get("community") or 0)
         .first()
@@ -215,11 +215,12 @@ def suggest(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     suggested = services.suggest_organizations(community, category) if community else []
     others = (
-        Organization.objects.filter(district_id=community.street.district_id, is_active=True)
+        public_rows(Organization)
+        .filter(district_id=community.street.district_id)
         .exclude(pk__in=[o.pk for o in suggested])
         .by_level()
         if community
-        else Organization.objects.none()
+        else []
     )
     return render(
         request,
@@ -232,9 +233,9 @@ def suggest(request: HttpRequest) -> HttpResponse:
 def from_question(request: HttpRequest, question_pk: int) -> HttpResponse:
     """Turn a question into a mediation case that keeps its number."""
     question = get_object_or_404(
-        Question.objects.visible_to(request.user).select_related("category"), pk=question_pk
+        in_scope(Question, request.user).select_related("category"), pk=question_pk
     )
-    existing = Case.objects.visible_to(request.user).filter(question=question).first()
+    existing = in_scope(Case, request.user).filter(question=question).first()
     if existing is not None:
         return redirect("mediation:case_detail", existing.pk)
     initial = {
@@ -270,7 +271,7 @@ def _case(request: HttpRequest, pk: int) -> Case:
     # Only what every case page shows: each joined table costs the planner and the ORM
     # (the question's thread is read by the timeline; a requested lawyer only by staff).
     return get_object_or_404(
-        Case.objects.visible_to(request.user).select_related(
+        in_scope(Case, request.user).select_related(
             "organization", "community__street", "lawyer__firm"
         ),
         pk=pk,
@@ -280,15 +281,17 @@ def _case(request: HttpRequest, pk: int) -> Case:
 def _assign_form(case: Case, user: Any, data: Any = None) -> AssignForm:
     # The staff overseeing the case (its district's bureau, its street's 司法所) choose
     # among all of the district's organizations; the others keep the case's own.
-    staff = Case.objects.overseen_by(user).filter(pk=case.pk).exists()
+    staff = in_scope(Case, user, "overseen_by").filter(pk=case.pk).exists()
     if staff and case.community is not None:
         orgs = services.suggest_organizations(case.community, case.category)
-        rest = Organization.objects.filter(district_id=case.district_id, is_active=True).exclude(
-            pk__in=[o.pk for o in orgs]
+        rest = (
+            public_rows(Organization)
+            .filter(district_id=case.district_id)
+            .exclude(pk__in=[o.pk for o in orgs])
         )
         orgs += list(rest.by_level())
     elif staff:
-        orgs = list(Organization.objects.filter(district_id=case.district_id, is_active=True))
+        orgs = list(public_rows(Organization).filter(district_id=case.district_id))
     else:
         orgs = [case.organization] if case.organization else []
     registered = services.suggest_lawyers(case)
@@ -329,7 +332,7 @@ FORMS: dict[str, Callable[[Case, Any, Any], Any]] = {
     "draft_agreement": lambda case, user, data: AgreementForm(
         data,
         initial={"terms": a.terms, "performance": a.performance}
-        if (a := Agreement.objects.filter(case=case).first())
+        if (a := getattr(case, "agreement", None))
         else None,
     ),
     "send_code": lambda case, user, data: SendCodeForm(
@@ -364,7 +367,9 @@ def _detail(
     actions = services.allowed_actions(user, case)
     forms = {action: FORMS[action](case, user, None) for action in actions if action in FORMS}
     forms.update(bound or {})
-    agreement = Agreement.objects.filter(case=case).prefetch_related("confirmations__party").first()
+    agreement = getattr(case, "agreement", None)
+    if agreement is not None:
+        prefetch_related_objects([agreement], "confirmations__party")
     unmasked = services.sees_personal_data(user, case)
     if unmasked:
         record_view(case, fields=PERSONAL_FIELDS, district_id=case.district_id)
@@ -492,7 +497,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def agreement_file(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
-    if not Agreement.objects.filter(case=case).exists():
+    if getattr(case, "agreement", None) is None:
         raise Http404
     unmasked = services.sees_personal_data(request.user, case)
     if unmasked:
@@ -505,7 +510,7 @@ def agreement_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_file(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(CaseFile.objects.visible_to(request.user), pk=pk)
+    item = scoped_get_or_404(CaseFile, request.user, pk)
     return FileResponse(
         item.file.open("rb"),
         as_attachment=True,
@@ -521,7 +526,7 @@ def stats_cases(user: Any) -> QuerySet[Case]:
     """The cases the statistics count: the bureau's district, the 司法所's street."""
     if not oversees_cases(user):
         raise Http404
-    return Case.objects.overseen_by(user)
+    return in_scope(Case, user, "overseen_by")
 
 
 @login_required
@@ -545,7 +550,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """The register (云调解数据库): organizations by level and kind, with the number
     of mediators and registered lawyers."""
     qs = (
-        Organization.objects.visible_to(request.user)
+        in_scope(Organization, request.user)
         .select_related("street", "community")
         .annotate(
             mediator_count=Count("mediators", filter=Q(mediators__is_active=True), distinct=True),
@@ -562,7 +567,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page_obj": _page(request, filterset.qs),
-            "can_import": District.objects.editable_by(request.user).exists(),
+            "can_import": in_scope(District, request.user, "editable_by").exists(),
         },
     )
 
@@ -570,19 +575,19 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(
-        Organization.objects.visible_to(request.user).select_related("street", "community"), pk=pk
+        in_scope(Organization, request.user).select_related("street", "community"), pk=pk
     )
-    editable = Organization.objects.editable_by(request.user).filter(pk=org.pk).exists()
+    editable = in_scope(Organization, request.user, "editable_by").filter(pk=org.pk).exists()
     return render(
         request,
         "mediation/organization_detail.html",
         {
             "org": org,
             "editable": editable,
-            "mediators": Mediator.objects.visible_to(request.user)
+            "mediators": in_scope(Mediator, request.user)
             .filter(organization=org)
             .order_by("-is_active", "name"),
-            "lawyers": MediationLawyer.objects.visible_to(request.user)
+            "lawyers": in_scope(MediationLawyer, request.user)
             .filter(organization=org, is_active=True)
             .select_related("lawyer__firm"),
         },

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import run_service
+from core.views import in_scope, public_rows, scoped_get_or_404
 from news import services
 from news.choices import ArticleKind, ArticleStatus
 from news.forms import ArticleForm, CommentForm
@@ -46,10 +47,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
     """Published articles, by kind and district, pinned first, newest first."""
     kind = request.GET.get("kind", "")
     kind = kind if kind in ArticleKind.values else ""
-    districts = list(District.objects.order_by("code"))
+    districts = list(public_rows(District).order_by("code"))
     district_id = _int(request.GET.get("district"))
     district = next((d for d in districts if d.pk == district_id), None)
-    qs = Article.objects.published().select_related("district")
+    qs = public_rows(Article, "published").select_related("district")
     if kind:
         qs = qs.filter(kind=kind)
     if district is not None:
@@ -73,7 +74,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A published article for everyone; in scope, a preview of any other state with
     the buttons the user may press."""
     article = get_object_or_404(
-        Article.objects.visible_to(request.user).select_related(
+        in_scope(Article, request.user).select_related(
             "district", "firm", "lawyer", "author", "reviewed_by"
         ),
         pk=pk,
@@ -96,7 +97,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def cover(request: HttpRequest, pk: int) -> FileResponse:
     """The cover, served only to those who may see the article."""
-    article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
+    article = scoped_get_or_404(Article, request.user, pk)
     if not article.cover:
         raise Http404
     content_type = mimetypes.guess_type(article.cover.name)[0] or "application/octet-stream"
@@ -146,7 +147,7 @@ def _staff_list(
 
 @login_required
 def my_articles(request: HttpRequest) -> HttpResponse:
-    qs = Article.objects.visible_to(request.user).filter(author=request.user)
+    qs = in_scope(Article, request.user).filter(author=request.user)
     return _staff_list(request, qs.order_by("-updated_at", "-id"), "news/my_articles.html", "all")
 
 
@@ -154,7 +155,7 @@ def my_articles(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not services.can_review(request.user):
         raise Http404
-    qs = Article.objects.reviewable_by(request.user).order_by(
+    qs = in_scope(Article, request.user, "reviewable_by").order_by(
         F("submitted_at").desc(nulls_last=True), "-updated_at", "-id"
     )
     return _staff_list(request, qs, "news/review_queue.html", ArticleStatus.PENDING)
@@ -224,7 +225,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.editable_by(request.user), pk=pk)
+    article = scoped_get_or_404(Article, request.user, pk, "editable_by")
     form = ArticleForm(
         request.POST or None, request.FILES or None, user=request.user, article=article
     )
@@ -252,7 +253,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(
     request: HttpRequest, pk: int, action: str, write: Callable[[Article], Any]
 ) -> HttpResponse:
-    article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
+    article = scoped_get_or_404(Article, request.user, pk)
     try:
         write(article)
     except PermissionDenied as exc:

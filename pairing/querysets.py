@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.roles import Role
 from core.scope import (
@@ -45,6 +45,17 @@ def _area(community: str) -> RoleTable:
 class PairingQuerySet(ScopedQuerySet):
     visible = Scope({**_area("community"), **firm_people("firm")})
     editable = Scope({Role.BUREAU_ADMIN: "community__street__district_id"})
+
+    def with_liaisons(self) -> PairingQuerySet:
+        """Each pairing with all its liaisons, past ones too, by slot."""
+        from pairing.models import Liaison
+
+        liaisons = Liaison.objects.select_related("lawyer").order_by("slot", "start_date")
+        return self.prefetch_related(Prefetch("liaisons", queryset=liaisons))
+
+    def public(self) -> PairingQuerySet:
+        """Which firm serves which community now: on every community's notice board."""
+        return self.active()
 
     def active(self, on: date | None = None) -> PairingQuerySet:
         """Pairings in force (on a day, if given)."""

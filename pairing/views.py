@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.views import in_scope, public_rows
 from pairing import overview, services
 from pairing.forms import EndForm, EndPairingForm, LiaisonForm, PairForm, PostForm, run_service
 from pairing.models import HonoraryPost, Liaison, Pairing
@@ -44,9 +45,9 @@ def _int(value: str | None) -> int | None:
 def _area(request: HttpRequest) -> tuple[District, Street | None, QuerySet[Street]]:
     """The district (and street) the dashboard shows: the bureau's district, narrowed
     to a street on request; a 司法所's street. Anything else answers 404."""
-    districts = DASHBOARD_DISTRICTS.apply(District.objects.all(), request.user).order_by("code")
+    districts = in_scope(District, request.user, DASHBOARD_DISTRICTS).order_by("code")
     streets = (
-        DASHBOARD_STREETS.apply(Street.objects.all(), request.user)
+        in_scope(Street, request.user, DASHBOARD_STREETS)
         .select_related("district")
         .order_by("district__code", "name")
     )
@@ -90,7 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _current_pairings() -> Prefetch:
-    active = Pairing.objects.filter(end_date__isnull=True).select_related("firm")
+    active = public_rows(Pairing).select_related("firm")
     return Prefetch(
         "pairings",
         queryset=active.prefetch_related(
@@ -124,19 +125,14 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     user = request.user
     history = (
-        Pairing.objects.visible_to(user)
+        in_scope(Pairing, user)
         .filter(community=community)
         .select_related("firm")
-        .prefetch_related(
-            Prefetch(
-                "liaisons",
-                queryset=Liaison.objects.select_related("lawyer").order_by("slot", "start_date"),
-            )
-        )
+        .with_liaisons()
         .order_by("-start_date", "-pk")
     )
     posts = (
-        HonoraryPost.objects.visible_to(user)
+        in_scope(HonoraryPost, user)
         .filter(community=community)
         .select_related("lawyer__firm")
         .order_by("end_date", "-start_date")
@@ -192,7 +188,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
         communities_editable_by(request.user).select_related("street"), pk=pk
     )
     form = PairForm(request.POST or None, community=community)
-    current = Pairing.objects.filter(community=community, end_date__isnull=True).first()
+    current = community.pairings.active().first()
     intro = (
         _(
             "该社区当前与%(firm)s结对。新结对开始的前一天，当前结对及其联络员、名誉法治副主任将一并结束。"
@@ -220,7 +216,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def end_pairing(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_object_or_404(
-        Pairing.objects.editable_by(request.user).select_related("community", "firm"),
+        in_scope(Pairing, request.user, "editable_by").select_related("community", "firm"),
         pk=pk,
         end_date__isnull=True,
     )
@@ -244,7 +240,7 @@ def end_pairing(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def add_liaison(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_object_or_404(
-        Pairing.objects.editable_by(request.user).select_related("community__street", "firm"),
+        in_scope(Pairing, request.user, "editable_by").select_related("community__street", "firm"),
         pk=pk,
         end_date__isnull=True,
     )
@@ -272,7 +268,9 @@ def add_liaison(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def end_liaison(request: HttpRequest, pk: int) -> HttpResponse:
     liaison = get_object_or_404(
-        Liaison.objects.editable_by(request.user).select_related("lawyer", "pairing__community"),
+        in_scope(Liaison, request.user, "editable_by").select_related(
+            "lawyer", "pairing__community"
+        ),
         pk=pk,
         end_date__isnull=True,
     )
@@ -292,11 +290,7 @@ def end_liaison(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def add_community_post(request: HttpRequest, pk: int) -> HttpResponse:
     community = get_object_or_404(communities_editable_by(request.user), pk=pk)
-    pairing = (
-        Pairing.objects.filter(community=community, end_date__isnull=True)
-        .select_related("firm")
-        .first()
-    )
+    pairing = community.pairings.active().select_related("firm").first()
     if pairing is None:
         messages.error(request, _("该社区尚未结对律所，不能任命名誉法治副主任"))
         return redirect(_community_url(community.pk))
@@ -325,7 +319,7 @@ def _dashboard_url(street: Street) -> str:
 
 @login_required
 def add_office_post(request: HttpRequest, pk: int) -> HttpResponse:
-    street = get_object_or_404(OFFICE_POSTS.apply(Street.objects.all(), request.user), pk=pk)
+    street = get_object_or_404(in_scope(Street, request.user, OFFICE_POSTS), pk=pk)
     form = PostForm(request.POST or None, street=street)
     return _form_page(
         request,
@@ -348,7 +342,7 @@ def add_office_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def end_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(
-        HonoraryPost.objects.editable_by(request.user).select_related("lawyer", "street"),
+        in_scope(HonoraryPost, request.user, "editable_by").select_related("lawyer", "street"),
         pk=pk,
         end_date__isnull=True,
     )
@@ -381,9 +375,7 @@ def qr_svg(url: str) -> str:
 
 
 def card(request: HttpRequest, pk: int) -> HttpResponse:
-    community = get_object_or_404(
-        Community.objects.public().select_related("street__district"), pk=pk
-    )
+    community = get_object_or_404(public_rows(Community).select_related("street__district"), pk=pk)
     url = card_url(request, community.pk)
     return render(
         request,
@@ -399,7 +391,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
 
 def card_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR code alone (SVG), for posters and leaflets."""
-    community = get_object_or_404(Community.objects.public(), pk=pk)
+    community = get_object_or_404(public_rows(Community), pk=pk)
     buffer = io.BytesIO()
     segno.make(card_url(request, community.pk), error="m").save(
         buffer,  # type: ignore[arg-type]  # segno writes bytes; its hint says text

@@ -27,6 +27,7 @@ from core.scope import (
     district,
     filter_any,
     own,
+    owner,
     parent,
 )
 from firms.querysets import firm_people
@@ -38,6 +39,16 @@ FIRM_PEOPLE = firm_people()
 STAFFED_FIRMS = Scope({Role.FIRM_ADMIN: "pk", Role.LAWYER: parent("pk")}, superuser=False)
 # The firms (firms.LawFirm) the user may publish offers for: a firm admin's.
 OFFERING_FIRMS = Scope({Role.FIRM_ADMIN: "pk"}, superuser=False)
+# Users (accounts.User) whose points the bureau may adjust: those living in its district
+# or holding an account there (the services check the account's district again).
+ADJUSTABLE = Scope(
+    {
+        Role.BUREAU_ADMIN: (
+            "resident_profile__community__street__district_id",
+            "points_account__district_id",
+        )
+    }
+)
 
 
 class PolicyQuerySet(ScopedQuerySet):
@@ -51,10 +62,19 @@ class RuleQuerySet(PolicyQuerySet):
     def active(self) -> RuleQuerySet:
         return self.filter(is_active=True)
 
+    def public(self) -> RuleQuerySet:
+        """The rules in force: how residents earn points, shown to everyone."""
+        return self.active()
+
 
 class AccountQuerySet(ScopedQuerySet):
     visible = Scope({Role.BUREAU_ADMIN: "district_id"}, also=(own("user_id"),))
     editable = THROUGH_SERVICES_ONLY  # balances change only through the ledger services
+    owned: ClassVar[Scope] = owner("user_id")
+
+    def owned_by(self, user: Any) -> Self:
+        """The user's own account (at most one)."""
+        return self.scoped(self.owned, user)
 
 
 class EntryQuerySet(ScopedQuerySet):
@@ -62,6 +82,11 @@ class EntryQuerySet(ScopedQuerySet):
 
     visible = Scope({Role.BUREAU_ADMIN: "account__district_id"}, also=(own("account__user_id"),))
     editable = THROUGH_SERVICES_ONLY
+    owned: ClassVar[Scope] = owner("account__user_id")
+
+    def owned_by(self, user: Any) -> Self:
+        """The entries of the user's own account."""
+        return self.scoped(self.owned, user)
 
     def update(self, **kwargs: Any) -> int:
         raise ValueError("ledger entries are append-only")

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import run_service
 from core.paging import CURSOR_PARAM, keyset_page
+from core.views import in_scope, public_rows, scoped_get_or_404
 from firms.models import LawFirm
 from points import services
 from points.choices import CouponStatus, OfferStatus
@@ -55,11 +56,6 @@ def _expiry_year(policy: PointsPolicy | None) -> int | None:
     return timezone.localdate().year + years if years is not None else None
 
 
-def _user_id(request: HttpRequest) -> int:
-    """The signed-in user's id (views below are behind login_required)."""
-    return int(request.user.pk or 0)
-
-
 def _message(exc: ValidationError) -> str:
     return "；".join(str(m) for m in exc.messages)
 
@@ -72,17 +68,11 @@ def _message(exc: ValidationError) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """My points: balance, how to earn, latest entries, counts of my coupons."""
     user: Any = request.user
-    account = PointsAccount.objects.filter(user=user).first()
+    account = in_scope(PointsAccount, user, "owned_by").first()
     district_id = account.district_id if account else services.resident_district_id(user)
-    rules = (
-        EarningRule.objects.active().filter(district_id=district_id)
-        if district_id
-        else EarningRule.objects.none()
-    )
-    entries = (
-        LedgerEntry.objects.filter(account=account)[:5] if account else LedgerEntry.objects.none()
-    )
-    unused = Coupon.objects.owned_by(user).filter(status=CouponStatus.ISSUED).count()
+    rules = public_rows(EarningRule).filter(district_id=district_id)
+    entries = account.entries.all()[:5] if account else []
+    unused = in_scope(Coupon, user, "owned_by").filter(status=CouponStatus.ISSUED).count()
     return render(
         request,
         "points/home.html",
@@ -99,9 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    entries = LedgerEntry.objects.filter(account__user_id=_user_id(request)).select_related(
-        "coupon"
-    )
+    entries = in_scope(LedgerEntry, request.user, "owned_by").select_related("coupon")
     # The ledger only grows: "更多" by time, nothing counted (core.paging).
     page = keyset_page(entries, request.GET.get(CURSOR_PARAM), order=("-occurred_at", "-id"))
     return render(request, "points/history.html", {"page_obj": page})
@@ -111,11 +99,11 @@ def history(request: HttpRequest) -> HttpResponse:
 def offer_list(request: HttpRequest) -> HttpResponse:
     """The offers the resident qualifies for today, with the points each needs."""
     offers = (
-        Offer.objects.available_to(request.user)
+        in_scope(Offer, request.user, "available_to")
         .select_related("firm")
         .order_by("points_cost", "id")
     )
-    account = PointsAccount.objects.filter(user_id=_user_id(request)).first()
+    account = in_scope(PointsAccount, request.user, "owned_by").first()
     return render(
         request,
         "points/offer_list.html",
@@ -131,7 +119,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def redeem(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.available_to(request.user), pk=pk)
+    offer = scoped_get_or_404(Offer, request.user, pk, "available_to")
     key = (request.POST.get("key") or "")[:64] or None
     try:
         coupon = services.redeem(user=request.user, offer=offer, key=f"web:{key}" if key else None)
@@ -144,7 +132,7 @@ def redeem(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def coupon_list(request: HttpRequest) -> HttpResponse:
-    coupons = Coupon.objects.owned_by(request.user).select_related("offer", "firm")
+    coupons = in_scope(Coupon, request.user, "owned_by").select_related("offer", "firm")
     status = request.GET.get("status", "")
     if status in CouponStatus.values:
         coupons = coupons.filter(status=status)
@@ -170,7 +158,7 @@ def coupon_qr(request: HttpRequest, coupon: Coupon) -> SafeString:
 @login_required
 def coupon_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coupon = get_object_or_404(
-        Coupon.objects.owned_by(request.user).select_related("offer", "firm"), pk=pk
+        in_scope(Coupon, request.user, "owned_by").select_related("offer", "firm"), pk=pk
     )
     usable = coupon.status == CouponStatus.ISSUED and coupon.expires_at > timezone.now()
     return render(
@@ -183,7 +171,7 @@ def coupon_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def coupon_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    coupon = get_object_or_404(Coupon.objects.owned_by(request.user), pk=pk)
+    coupon = scoped_get_or_404(Coupon, request.user, pk, "owned_by")
     try:
         entry = services.cancel_coupon(user=request.user, coupon=coupon)
     except ValidationError as exc:
@@ -207,7 +195,7 @@ def firm_offers(request: HttpRequest) -> HttpResponse:
     if not _works_for_a_firm(request.user):
         raise Http404
     offers = (
-        Offer.objects.offered_by(request.user)
+        in_scope(Offer, request.user, "offered_by")
         .select_related("firm")
         .annotate(
             issued=Count("coupons"),
@@ -215,7 +203,7 @@ def firm_offers(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-id")
     )
-    editable = set(Offer.objects.editable_by(request.user).values_list("firm_id", flat=True))
+    editable = set(in_scope(Offer, request.user, "editable_by").values_list("firm_id", flat=True))
     return render(
         request,
         "points/firm_offers.html",
@@ -245,7 +233,7 @@ def _offer_form_page(request: HttpRequest, form: OfferForm, title: str) -> HttpR
 
 @login_required
 def offer_add(request: HttpRequest) -> HttpResponse:
-    firms = OFFERING_FIRMS.apply(LawFirm.objects.all(), request.user)
+    firms = in_scope(LawFirm, request.user, OFFERING_FIRMS)
     if not firms.exists():
         raise Http404
     today = timezone.localdate()
@@ -256,18 +244,20 @@ def offer_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.editable_by(request.user), pk=pk)
+    offer = scoped_get_or_404(Offer, request.user, pk, "editable_by")
     if offer.status not in services.EDITABLE_OFFER:
         messages.error(request, _("已提交或已发布的优惠不能修改，请先撤回或下架"))
         return redirect("points:firm_offers")
     form = OfferForm(
-        request.POST or None, instance=offer, firms=LawFirm.objects.filter(pk=offer.firm_id)
+        request.POST or None,
+        instance=offer,
+        firms=in_scope(LawFirm, request.user).filter(pk=offer.firm_id),
     )
     return _offer_form_page(request, form, _("编辑优惠：%(t)s") % {"t": offer.title})
 
 
 def _offer_step(request: HttpRequest, pk: int, step: Any, done: str, back: str) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.visible_to(request.user), pk=pk)
+    offer = scoped_get_or_404(Offer, request.user, pk)
     try:
         step(offer)
     except PermissionDenied as exc:
@@ -320,7 +310,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("核销成功"))
             form = VerifyForm()
     recent = (
-        Coupon.objects.verifiable_by(request.user)
+        in_scope(Coupon, request.user, "verifiable_by")
         .filter(status=CouponStatus.USED)
         .select_related("offer", "used_by", "account__user")
         .order_by("-used_at")[:10]
@@ -333,7 +323,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _bureau_district(request: HttpRequest) -> District:
-    districts = District.objects.editable_by(request.user).order_by("pk")
+    districts = in_scope(District, request.user, "editable_by").order_by("pk")
     wanted = request.GET.get("district", "")
     district = (districts.filter(pk=wanted) if wanted.isdigit() else districts).first()
     if district is None:
@@ -350,11 +340,11 @@ def bureau(request: HttpRequest) -> HttpResponse:
         "points/bureau.html",
         {
             "district": district,
-            "rules": EarningRule.objects.filter(district=district),
+            "rules": district.points_rules.all(),
             "policy": policy,
             "expiry_year": _expiry_year(policy),
             "totals": services.district_totals(district.pk),
-            "pending": Offer.objects.reviewable_by(request.user)
+            "pending": in_scope(Offer, request.user, "reviewable_by")
             .filter(firm__district=district, status=OfferStatus.PENDING)
             .count(),
         },
@@ -387,7 +377,7 @@ def rule_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = get_object_or_404(EarningRule.objects.editable_by(request.user), pk=pk)
+    rule = scoped_get_or_404(EarningRule, request.user, pk, "editable_by")
     form = RuleForm(request.POST or None, instance=rule)
     return _bureau_form(
         request,
@@ -439,7 +429,7 @@ def bureau_offers(request: HttpRequest) -> HttpResponse:
     district = _bureau_district(request)
     status = request.GET.get("status", OfferStatus.PENDING)
     offers = (
-        Offer.objects.reviewable_by(request.user)
+        in_scope(Offer, request.user, "reviewable_by")
         .filter(firm__district=district)
         .select_related("firm", "reviewed_by")
         .order_by("-updated_at", "-id")
@@ -461,7 +451,7 @@ def bureau_offers(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def offer_review(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.reviewable_by(request.user), pk=pk)
+    offer = scoped_get_or_404(Offer, request.user, pk, "reviewable_by")
     form = ReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     approve = request.POST.get("decision") == "approve"

@@ -10,16 +10,20 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, ClassVar, Self
 
 from accounts.roles import Role
-from core.scope import ANY_ROLE, Scope, ScopedQuerySet, district, follows, own
+from core.scope import ANY_ROLE, Scope, ScopedQuerySet, district, follows, own, owner
 
 
 class DistrictQuerySet(ScopedQuerySet):
     # Every district the user works in, whatever the role.
     visible = Scope({ANY_ROLE: district("pk")})
     editable = Scope({Role.BUREAU_ADMIN: "pk"})
+
+    def public(self) -> Self:
+        """Every district: their names head the portal and the public lists."""
+        return self.all()
 
 
 class StreetQuerySet(ScopedQuerySet):
@@ -112,3 +116,8 @@ class ResidentProfileQuerySet(ScopedQuerySet):
         also=(own("user_id"),),
     )
     editable = Scope(also=(own("user_id"),))
+    owned: ClassVar[Scope] = owner("user_id")
+
+    def owned_by(self, user: Any) -> Self:
+        """The user's own profile (at most one)."""
+        return self.scoped(self.owned, user)

@@ -18,7 +18,13 @@ from django.views.generic import DetailView, ListView, UpdateView
 from accounts.models import User
 from core.forms import page_filter, run_service
 from core.services import save_instance
-from core.views import EditableQuerysetMixin, ScopedQuerysetMixin
+from core.views import (
+    EditableQuerysetMixin,
+    ScopedQuerysetMixin,
+    in_scope,
+    public_rows,
+    scoped_get_or_404,
+)
 from regions import services
 from regions.filters import CommunityFilter
 from regions.forms import (
@@ -45,7 +51,7 @@ class StreetListView(ScopedQuerysetMixin, ListView):
         context = super().get_context_data(**kwargs)
         # Totals over the communities the user may see, for this page's streets at once.
         totals = (
-            Community.objects.visible_to(self.request.user)
+            in_scope(Community, self.request.user)
             .filter(street__in=[s.pk for s in context["object_list"]], is_active=True)
             .values("street_id")
             .annotate(n=Count("pk"), households=Sum("households"), population=Sum("population"))
@@ -70,7 +76,7 @@ class CommunityListView(ScopedQuerysetMixin, ListView):
         context = super().get_context_data(**kwargs)
         ids = [c.pk for c in context["object_list"]]
         context["editable_ids"] = set(
-            Community.objects.editable_by(self.request.user)
+            in_scope(Community, self.request.user, "editable_by")
             .filter(pk__in=ids)
             .values_list("pk", flat=True)
         )
@@ -89,7 +95,7 @@ class CommunityDetailView(ScopedQuerysetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         community = self.object
         context["can_edit"] = (
-            Community.objects.editable_by(self.request.user).filter(pk=community.pk).exists()
+            in_scope(Community, self.request.user, "editable_by").filter(pk=community.pk).exists()
         )
         context["members"] = community.studio_members.order_by("-is_active", "position", "name")
         return context
@@ -144,7 +150,7 @@ def _member_form_page(
 
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    community = get_object_or_404(Community.objects.editable_by(request.user), pk=pk)
+    community = scoped_get_or_404(Community, request.user, pk, "editable_by")
     form = StudioMemberForm(request.POST or None, instance=StudioMember(community=community))
     title = _("添加尚法工作室成员：%(name)s") % {"name": community}
     return _member_form_page(request, form, community, title)
@@ -153,7 +159,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(
-        StudioMember.objects.editable_by(request.user).select_related("community"), pk=pk
+        in_scope(StudioMember, request.user, "editable_by").select_related("community"), pk=pk
     )
     form = StudioMemberForm(request.POST or None, instance=member)
     title = _("编辑尚法工作室成员：%(name)s") % {"name": member.name}
@@ -163,7 +169,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(StudioMember.objects.editable_by(request.user), pk=pk)
+    member = scoped_get_or_404(StudioMember, request.user, pk, "editable_by")
     member.is_active = False
     save_instance(actor=request.user, instance=member, fields=["is_active"])
     messages.success(request, _("已将 %(name)s 设为离任") % {"name": member.name})
@@ -172,7 +178,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def district_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    district = get_object_or_404(District.objects.editable_by(request.user), pk=pk)
+    district = scoped_get_or_404(District, request.user, pk, "editable_by")
     form = DistrictSettingsForm(request.POST or None, instance=services.settings_for(district))
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.fields}
@@ -239,7 +245,7 @@ class CommunityPublicView(DetailView):
     context_object_name = "community"
 
     def get_queryset(self) -> QuerySet[Community]:
-        return Community.objects.public().select_related("street__district")
+        return public_rows(Community).select_related("street__district")
 
 
 urlpatterns = [

@@ -7,12 +7,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from core.excel import excel_urlpatterns
+from core.views import in_scope
 from regions.imports import LISTS
 from regions.models import District
 
 
 def districts_for(request: HttpRequest, kind: str) -> QuerySet[District]:
-    districts = District.objects.editable_by(request.user).order_by("code")
+    districts = in_scope(District, request.user, "editable_by").order_by("code")
     if not districts.exists():
         raise Http404
     return districts

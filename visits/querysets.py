@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.roles import Role
 from core.scope import (
@@ -104,6 +105,21 @@ class VisitQuerySet(ScopedQuerySet):
     def confirmed(self) -> VisitQuerySet:
         return self.filter(status="confirmed")
 
+    def with_household_total(self) -> Self:
+        """Each visit with ``household_total``: a subquery, not a join with GROUP BY, so
+        PostgreSQL counts the households of a page's rows only, after the sort and limit
+        (a bureau's list grouped every visit of the district: 200 ms at province scale)."""
+        from visits.models import VisitHousehold
+
+        households = (
+            VisitHousehold.objects.filter(visit=OuterRef("pk"))
+            .order_by()
+            .values("visit")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(household_total=Coalesce(Subquery(households), 0))
+
 
 class VisitChildQuerySet(ScopedQuerySet):
     """Photos of a visit: scope follows the visit."""
@@ -122,6 +138,13 @@ class ServiceDayQuerySet(ScopedQuerySet):
 
     def followed_by(self, user: Any) -> Self:
         return self.scoped(self.followed, user)
+
+    def with_signed_up(self, user: Any) -> Self:
+        """Each day with ``signed_up``: whether this (signed-in) user signed up for it."""
+        from visits.models import ServiceDaySignup
+
+        mine = ServiceDaySignup.objects.filter(service_day=OuterRef("pk"), user=user)
+        return self.annotate(signed_up=Exists(mine))
 
     def published(self) -> ServiceDayQuerySet:
         return self.exclude(status="cancelled").filter(
@@ -225,6 +248,17 @@ PLANNING = Scope({Role.FIRM_ADMIN: "firm_id"})
 # Pairings whose missing plans the plan list reminds the user of: their own firms' only,
 # superusers included (no reminders of every firm's plans).
 PLANS_OWED = Scope({Role.FIRM_ADMIN: "firm_id"}, superuser=False)
+
+
+def plans_owed(user: Any, year: int) -> QuerySet:
+    """The pairings in force, of the user's own firms (PLANS_OWED), whose community has
+    no current plan for the year, whichever firm would have filed it."""
+    from pairing.models import Pairing
+    from visits.models import VisitPlan
+
+    filed = VisitPlan.objects.current().filter(year=year).values("community_id")
+    return PLANS_OWED.apply(Pairing.objects.active(), user).exclude(community_id__in=filed)
+
 
 # Lawyers a user may name as present on a new visit (applied to lawyers): those of the
 # firms they work for, as firm admin or lawyer; a superuser only through such a firm.

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -19,17 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import page_filter, run_service
+from core.views import in_scope, public_rows, scoped_get_or_404
 from regions.models import Community
 from visits import services
 from visits.filters import PublicServiceDayFilter
 from visits.forms import ServiceDayForm
-from visits.models import ServiceDay, ServiceDaySignup
+from visits.models import ServiceDay
+from visits.querysets import ServiceDayQuerySet
 
 PAGE_SIZE = 20
 
 
-def _days() -> QuerySet[ServiceDay]:
-    return ServiceDay.objects.published().select_related("community__street", "firm")
+def _days() -> ServiceDayQuerySet:
+    return public_rows(ServiceDay, "published").select_related("community__street", "firm")
 
 
 def service_day_list(request: HttpRequest) -> HttpResponse:
@@ -41,11 +43,7 @@ def service_day_list(request: HttpRequest) -> HttpResponse:
         .order_by("date", "community__street__name", "community__name")
     )
     if request.user.is_authenticated:
-        qs = qs.annotate(
-            signed_up=Exists(
-                ServiceDaySignup.objects.filter(service_day=OuterRef("pk"), user=request.user)
-            )
-        )
+        qs = qs.with_signed_up(request.user)
     filterset = page_filter(PublicServiceDayFilter, request, qs, ["street", "community"])
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -57,7 +55,9 @@ def service_day_list(request: HttpRequest) -> HttpResponse:
 
 def service_day_detail(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_object_or_404(
-        ServiceDay.objects.select_related("community__street", "firm").annotate(
+        in_scope(ServiceDay, request.user)
+        .select_related("community__street", "firm")
+        .annotate(
             signup_count=Count("signups", distinct=True),
             checkin_count=Count("checkins", distinct=True),
         ),
@@ -73,7 +73,7 @@ def service_day_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "signed_up": signed_up,
             "can_manage": user.is_authenticated
-            and ServiceDay.objects.editable_by(user).filter(pk=pk).exists(),
+            and in_scope(ServiceDay, user, "editable_by").filter(pk=pk).exists(),
         },
     )
 
@@ -114,7 +114,7 @@ def cancel_signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def service_day_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    day = get_object_or_404(ServiceDay.objects.editable_by(request.user), pk=pk)
+    day = scoped_get_or_404(ServiceDay, request.user, pk, "editable_by")
     form = ServiceDayForm(request.POST or None, instance=day)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.fields}
@@ -139,7 +139,7 @@ def service_day_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def service_day_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    day = get_object_or_404(ServiceDay.objects.editable_by(request.user), pk=pk)
+    day = scoped_get_or_404(ServiceDay, request.user, pk, "editable_by")
     return _act(
         request,
         day,
@@ -152,7 +152,7 @@ def service_day_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign-ups and check-ins of a day, for the place's staff and the serving firm."""
     day = get_object_or_404(
-        ServiceDay.objects.followed_by(request.user).select_related("community"), pk=pk
+        in_scope(ServiceDay, request.user, "followed_by").select_related("community"), pk=pk
     )
     return render(
         request,
@@ -168,9 +168,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def check_in(request: HttpRequest, community_id: int) -> HttpResponse:
     """Opened from the community's QR code: a button on GET, the check-in on POST."""
-    community = get_object_or_404(
-        Community.objects.public().select_related("street"), pk=community_id
-    )
+    community = get_object_or_404(public_rows(Community).select_related("street"), pk=community_id)
     today = timezone.localdate()
     day = _days().filter(community=community, date=today).first()
     done = day is not None and day.checkins.filter(user=request.user).exists()  # type: ignore[misc]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from core.forms import page_filter, run_service
 from core.scope import get_principal
+from core.views import in_scope, scoped_get_or_404
 from visits import services
 from visits.filters import MeetingFilter
 from visits.forms import MeetingForm
@@ -24,11 +25,7 @@ MANAGERS = (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN)
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    qs = (
-        Meeting.objects.visible_to(request.user)
-        .select_related("firm", "street")
-        .order_by("-date", "-id")
-    )
+    qs = in_scope(Meeting, request.user).select_related("firm", "street").order_by("-date", "-id")
     filterset = page_filter(MeetingFilter, request, qs, ["firm", "street", "search"])
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     p = get_principal(request.user)
@@ -42,7 +39,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("firm", "street", "recorded_by"),
+        in_scope(Meeting, request.user).select_related("firm", "street", "recorded_by"),
         pk=pk,
     )
     return render(
@@ -51,7 +48,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "attachments": meeting.attachments.all(),
-            "can_edit": Meeting.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "can_edit": in_scope(Meeting, request.user, "editable_by").filter(pk=pk).exists(),
         },
     )
 
@@ -83,13 +80,13 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.editable_by(request.user), pk=pk)
+    meeting = scoped_get_or_404(Meeting, request.user, pk, "editable_by")
     return _meeting_page(request, meeting, _("修改会议记录"))
 
 
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(MeetingAttachment.objects.visible_to(request.user), pk=pk)
+    item = scoped_get_or_404(MeetingAttachment, request.user, pk)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
 

@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import page_filter, run_service
+from core.views import in_scope, public_rows, scoped_get_or_404
 from pairing.models import Pairing
-from regions.models import Community, District
+from regions.models import District
 from visits import services
 from visits.coverage import community_coverage, roll_up
 from visits.filters import VisitPlanFilter
 from visits.forms import GoalForm, PlanForm, YearForm
 from visits.models import DistrictGoal, Notice, VisitPlan
-from visits.querysets import PLANNING, PLANS_OWED, coverage_communities
+from visits.querysets import PLANNING, coverage_communities, plans_owed
 
 PAGE_SIZE = 20
 ECHARTS = "echarts/echarts.esm.min.js"
@@ -39,18 +40,16 @@ def echarts_available() -> bool:
 def plan_list(request: HttpRequest) -> HttpResponse:
     year = YearForm(request.GET).chosen()
     qs = (
-        VisitPlan.objects.current()
-        .visible_to(request.user)
+        in_scope(VisitPlan, request.user)
+        .current()
         .filter(year=year)
         .select_related("firm", "community__street")
         .order_by("community__street__name", "community__name")
     )
     filterset = page_filter(VisitPlanFilter, request, qs, ["community", "firm"])
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    filed = VisitPlan.objects.current().filter(year=year).values("community_id")
     missing = (
-        PLANS_OWED.apply(Pairing.objects.active(), request.user)
-        .exclude(community_id__in=filed)
+        plans_owed(request.user, year)
         .select_related("community", "firm")
         .order_by("community__name")
     )
@@ -64,13 +63,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
-        VisitPlan.objects.visible_to(request.user).select_related(
-            "firm", "community__street", "filed_by"
-        ),
+        in_scope(VisitPlan, request.user).select_related("firm", "community__street", "filed_by"),
         pk=pk,
     )
     revisions = (
-        VisitPlan.objects.visible_to(request.user)
+        in_scope(VisitPlan, request.user)
         .filter(firm=plan.firm_id, community=plan.community_id, year=plan.year)
         .select_related("filed_by")
         .order_by("-revision")
@@ -83,7 +80,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "months": plan.months.all(),
             "revisions": revisions,
             "can_revise": plan.is_current
-            and VisitPlan.objects.editable_by(request.user).filter(pk=pk).exists(),
+            and in_scope(VisitPlan, request.user, "editable_by").filter(pk=pk).exists(),
         },
     )
 
@@ -92,7 +89,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_file(request: HttpRequest, community_id: int) -> HttpResponse:
     """File or revise the plan of a community paired with one of the user's firms."""
     pairing = (
-        PLANNING.apply(Pairing.objects.active(), request.user)
+        in_scope(Pairing, request.user, PLANNING)
+        .active()
         .filter(community_id=community_id)
         .select_related("community", "firm")
         .first()
@@ -100,9 +98,9 @@ def plan_file(request: HttpRequest, community_id: int) -> HttpResponse:
     if pairing is None:
         raise Http404
     year = YearForm(request.GET).chosen()
-    current = VisitPlan.objects.filter(
-        firm=pairing.firm, community=pairing.community, year=year, is_current=True
-    ).first()
+    current = (
+        pairing.community.visit_plans.current().filter(firm=pairing.firm_id, year=year).first()
+    )
     if current is not None:
         initial = list(current.months.values_list("visits", "households"))
     else:
@@ -135,9 +133,9 @@ def plan_file(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 def goal_edit(request: HttpRequest, district_id: int) -> HttpResponse:
-    district = get_object_or_404(District.objects.editable_by(request.user), pk=district_id)
+    district = scoped_get_or_404(District, request.user, district_id, "editable_by")
     year = YearForm(request.GET).chosen()
-    goal = DistrictGoal.objects.filter(district=district, year=year).first()
+    goal = district.visit_goals.filter(year=year).first()
     form = GoalForm(
         request.POST or None, instance=goal or DistrictGoal(district=district, year=year)
     )
@@ -174,15 +172,13 @@ def coverage(request: HttpRequest) -> HttpResponse:
         raise Http404
     rows = community_coverage(communities, year)
     streets, total = roll_up(rows)
-    districts = District.objects.filter(
-        pk__in=Community.objects.filter(pk__in=communities.values("pk")).values(
-            "street__district_id"
-        )
+    districts = public_rows(District).filter(pk__in=communities.values("street__district_id"))
+    goals = (
+        in_scope(DistrictGoal, request.user)
+        .filter(district__in=districts, year=year)
+        .select_related("district")
     )
-    goals = DistrictGoal.objects.filter(district__in=districts, year=year).select_related(
-        "district"
-    )
-    editable = District.objects.editable_by(request.user).filter(pk__in=districts.values("pk"))
+    editable = in_scope(District, request.user, "editable_by").filter(pk__in=districts.values("pk"))
     chart = {
         "streets": [s.name for s in streets],
         "rates": [s.rate for s in streets],
@@ -210,7 +206,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
     qs = (
-        Notice.objects.visible_to(request.user)
+        in_scope(Notice, request.user)
         .select_related("firm", "street", "community")
         .order_by("resolved_at", "-created_at")
     )
@@ -223,7 +219,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notice_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_object_or_404(Notice.objects.visible_to(request.user), pk=pk)
+    notice = scoped_get_or_404(Notice, request.user, pk)
     services.resolve_notice(actor=request.user, notice=notice)
     messages.success(request, _("已标记为已处理"))
     return redirect("visits:notice_list")

@@ -21,7 +21,7 @@ from accounts.roles import Role
 from core.excel import xlsx_response
 from core.forms import page_filter
 from core.scope import get_principal
-from core.views import ScopedQuerysetMixin
+from core.views import ScopedQuerysetMixin, in_scope, scoped_get_or_404
 from visits import services
 from visits.choices import ReportStatus
 from visits.excel import HEADERS, report_rows, report_workbook
@@ -61,14 +61,14 @@ class ReportListView(ScopedQuerysetMixin, ListView):
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
-        MonthlyReport.objects.visible_to(request.user).select_related(
+        in_scope(MonthlyReport, request.user).select_related(
             "firm", "street", "submitted_by", "reviewed_by"
         ),
         pk=pk,
     )
     rows, total = report_rows(report)
-    firm_side = MonthlyReport.objects.editable_by(request.user).filter(pk=pk).exists()
-    office_side = MonthlyReport.objects.reviewable_by(request.user).filter(pk=pk).exists()
+    firm_side = in_scope(MonthlyReport, request.user, "editable_by").filter(pk=pk).exists()
+    office_side = in_scope(MonthlyReport, request.user, "reviewable_by").filter(pk=pk).exists()
     return render(
         request,
         "visits/report_detail.html",
@@ -99,7 +99,7 @@ def _act(request: HttpRequest, report: MonthlyReport, write: Any, done: str) -> 
 @login_required
 @require_POST
 def report_refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(MonthlyReport.objects.editable_by(request.user), pk=pk)
+    report = scoped_get_or_404(MonthlyReport, request.user, pk, "editable_by")
     return _act(
         request,
         report,
@@ -111,7 +111,7 @@ def report_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(MonthlyReport.objects.editable_by(request.user), pk=pk)
+    report = scoped_get_or_404(MonthlyReport, request.user, pk, "editable_by")
     form = SummaryForm(request.POST)
     summary = form.cleaned_data["summary"] if form.is_valid() else ""
     return _act(
@@ -125,7 +125,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(MonthlyReport.objects.reviewable_by(request.user), pk=pk)
+    report = scoped_get_or_404(MonthlyReport, request.user, pk, "reviewable_by")
     return _act(
         request,
         report,
@@ -137,7 +137,7 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(MonthlyReport.objects.reviewable_by(request.user), pk=pk)
+    report = scoped_get_or_404(MonthlyReport, request.user, pk, "reviewable_by")
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _act(
@@ -152,7 +152,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_export(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
-        MonthlyReport.objects.visible_to(request.user).select_related("firm", "street"), pk=pk
+        in_scope(MonthlyReport, request.user).select_related("firm", "street"), pk=pk
     )
     name = f"{report.street.name}_{report.firm.name}_{report.month:%Y年%m月}走访月报.xlsx"
     return xlsx_response(report_workbook(report), name)
@@ -167,7 +167,7 @@ def report_rollup(request: HttpRequest) -> HttpResponse:
         raise Http404
     default = services.add_months(services.month_start(timezone.localdate()), -1)
     month = parse_month(request.GET.get("month"), default)
-    reports = MonthlyReport.objects.visible_to(request.user).filter(month=month)
+    reports = in_scope(MonthlyReport, request.user).filter(month=month)
     streets = list(
         reports.values("street_id", "street__name")
         .annotate(

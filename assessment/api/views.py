@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -33,7 +32,6 @@ from assessment.filters import (
 from assessment.models import (
     Appeal,
     Bulletin,
-    MetricScore,
     MonthlyScore,
     SubsidyItem,
     SubsidyPeriod,
@@ -62,7 +60,7 @@ COUNTS = inline_serializer(
 class MonthlyScoreViewSet(ScopedReadViewSet):
     queryset = (
         MonthlyScore.objects.select_related("ranking", "firm")
-        .prefetch_related(Prefetch("metrics", queryset=MetricScore.objects.order_by("pk")))
+        .with_metrics()
         .order_by("-ranking__month", "rank", "firm__name")
     )
     serializer_class = MonthlyScoreSerializer
@@ -100,11 +98,7 @@ class AppealViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
         appeal = self.get_object()
         data = self.validated(AppealDecisionSerializer)
         appeal = services.decide_appeal(actor=request.user, appeal=appeal, **data)
-        return Response(
-            AppealSerializer(
-                Appeal.objects.select_related("score__firm", "score__ranking").get(pk=appeal.pk)
-            ).data
-        )
+        return Response(AppealSerializer(self.get_queryset().get(pk=appeal.pk)).data)
 
 
 @crud_schema(

@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.api import KeysetPagination, ScopedReadViewSet, ScopedViewSet, crud_schema
 from core.scope import get_principal
+from core.views import in_scope
 from points import services
 from points.api.serializers import (
     AccountSerializer,
@@ -26,6 +27,7 @@ from points.api.serializers import (
 )
 from points.filters import CouponFilter, EntryFilter, OfferFilter, RuleFilter
 from points.models import Coupon, EarningRule, LedgerEntry, Offer, PointsAccount
+from points.querysets import ADJUSTABLE
 from regions.models import District
 
 TAG = "积分折扣"
@@ -86,7 +88,9 @@ class EntryViewSet(ScopedReadViewSet):
     def adjust(self, request: Request) -> Response:
         data = AdjustSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = User.objects.filter(pk=data.validated_data["user"]).first()
+        user = (
+            in_scope(User, request.user, ADJUSTABLE).filter(pk=data.validated_data["user"]).first()
+        )
         if user is None:
             raise Http404
         entry = services.adjust(

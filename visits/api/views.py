@@ -23,6 +23,7 @@ from core.api import (
 )
 from core.excel import xlsx_response
 from core.scope import get_principal
+from core.views import in_scope, public_rows
 from firms.models import LawFirm
 from pairing.models import Pairing
 from regions.models import Community
@@ -172,8 +173,8 @@ class VisitPlanViewSet(ScopedReadViewSet):
         form.is_valid(raise_exception=True)
         community = form.validated_data["community"]
         firm = (
-            LawFirm.objects.editable_by(request.user)
-            .filter(pairings__in=Pairing.objects.active().filter(community=community))
+            in_scope(LawFirm, request.user, "editable_by")
+            .filter(pairings__in=public_rows(Pairing).filter(community=community))
             .first()
         )
         if firm is None:
