@@ -19,6 +19,7 @@ from accounts.roles import Role
 from core.scope import (
     EVERYONE,
     Branch,
+    Gate,
     Principal,
     RoleTable,
     Scope,
@@ -194,3 +195,11 @@ class CommendationQuerySet(_BureauEdits):
     """Commendations are public (the portal shows them)."""
 
     visible = PUBLIC
+
+
+# Page gates (core.scope.Gate): who opens the ranking, subsidy and annual pages at all
+# (the bureau, the 司法所, firm admins), who manages them (the bureau), who appeals a
+# score (firm admins, superusers only through a firm).
+ASSESSMENT_STAFF = Gate((Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN))
+BUREAU = Gate((Role.BUREAU_ADMIN,))
+APPELLANTS = Gate((Role.FIRM_ADMIN,), superuser=False)

@@ -13,15 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from accounts.roles import Role
+from assessment.querysets import ASSESSMENT_STAFF, BUREAU
 from core.forms import run_service
-from core.scope import get_principal
 from core.views import in_scope
 from regions.models import District
 
 PAGE_SIZE = 30
 ECHARTS = "echarts/echarts.esm.min.js"
-STAFF = (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN)
 
 
 @cache
@@ -35,14 +33,12 @@ def bureau_districts(user: Any) -> QuerySet[District]:
 
 
 def is_bureau(user: Any) -> bool:
-    p = get_principal(user)
-    return p.is_superuser or p.has(Role.BUREAU_ADMIN)
+    return BUREAU.holds(user)
 
 
 def require_staff(request: HttpRequest) -> None:
     """Ranking pages are for the bureau, the street offices and firm admins."""
-    p = get_principal(request.user)
-    if not (p.is_superuser or p.has(*STAFF)):
+    if not ASSESSMENT_STAFF.holds(request.user):
         raise Http404
 
 

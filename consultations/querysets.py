@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.scope import (
     EVERYONE,
+    Gate,
     Principal,
     RoleTable,
     Scope,
@@ -278,3 +279,15 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     )
     # The two parties: the resident decides, the lawyer quotes.
     editable = Scope({Role.LAWYER: "lawyer_id"}, also=(own("resident_id"),))
+
+
+# Page gates (core.scope.Gate): who reads an asker's contact details on a question
+# (the place's staff, superusers only through a binding), who has a queue (lawyers), who
+# opens the staff list of questions.
+CONTACT_READERS = Gate(
+    (Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN), superuser=False
+)
+QUEUE_HOLDERS = Gate((Role.LAWYER,), superuser=False)
+QUESTION_STAFF = Gate(
+    (Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN, Role.FIRM_ADMIN, Role.LAWYER)
+)

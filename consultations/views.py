@@ -57,7 +57,15 @@ from consultations.models import (
     QuestionAttachment,
     ServiceRequest,
 )
-from consultations.querysets import ASSISTED_FILING, HANDOVER_TARGETS, OWN_LAWYER, can_read_text
+from consultations.querysets import (
+    ASSISTED_FILING,
+    CONTACT_READERS,
+    HANDOVER_TARGETS,
+    OWN_LAWYER,
+    QUESTION_STAFF,
+    QUEUE_HOLDERS,
+    can_read_text,
+)
 from core.excel import xlsx_response
 from core.forms import run_service
 from core.paging import CURSOR_PARAM, KeysetPage, keyset_page
@@ -234,8 +242,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if mine == AssignmentStatus.ACTIVE and q.status != QuestionStatus.CLOSED
         else None,
         "can_take": can_take,
-        "show_contact": own
-        or get_principal(user).has(Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN),
+        "show_contact": own or CONTACT_READERS.holds(user),
     }
     return render(request, "consultations/question_detail.html", context)
 
@@ -368,7 +375,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The lawyer's live assignments, then (on a duty day) the district's duty pool.
     Both are read from the lawyer's own assignments and districts, not the table."""
     user: Any = request.user
-    if not get_principal(user).ids(Role.LAWYER):
+    if not QUEUE_HOLDERS.holds(user):
         raise Http404
     mine = _list_rows(in_scope(Question, user, "assigned_to", LIVE_ASSIGNMENT), user)
     # The most urgent first; "更多" for the rest, nothing counted (core.paging).
@@ -392,13 +399,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def question_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    p = get_principal(user)
-    if not (
-        p.is_superuser
-        or p.has(
-            Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN, Role.FIRM_ADMIN, Role.LAWYER
-        )
-    ):
+    if not QUESTION_STAFF.holds(user):
         raise Http404
     qs = _list_rows(in_scope(Question, user), user)
     status = request.GET.get("status", "")

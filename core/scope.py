@@ -342,6 +342,20 @@ class Scope:
         return scoped.distinct() if self.distinct else scoped
 
 
+@dataclass(frozen=True)
+class Gate:
+    """Who may open a page or use an action at all, before any row is read: a superuser
+    (unless ``superuser=False``) or anybody holding one of ``roles``. Declared beside the
+    querysets, read by views with ``holds`` (no query: the bindings of the request)."""
+
+    roles: tuple[str, ...]
+    superuser: bool = True
+
+    def holds(self, user: Any) -> bool:
+        p = get_principal(user)
+        return (self.superuser and p.is_superuser) or p.has(*self.roles)
+
+
 def owner(lookup: str) -> Scope:
     """The user's own rows (``lookup`` is the user's id: their account, their profile),
     nobody else's, superusers included: for pages about "mine"."""

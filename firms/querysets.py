@@ -12,6 +12,7 @@ from accounts.roles import Role
 from core.scope import (
     ANY_ROLE,
     EVERYONE,
+    Gate,
     Principal,
     RoleTable,
     Scope,
@@ -94,3 +95,7 @@ class SpecialtyQuerySet(ScopedQuerySet):
     visible = EVERYONE
     # No edit rule of its own: editable_by follows visible_to, as it always did. Only
     # superusers change the list: the admin allows no one else, the API is read-only.
+
+
+# Who imports their own firm's lawyers from Excel (core.scope.Gate): firm admins.
+FIRM_ADMINS = Gate((Role.FIRM_ADMIN,), superuser=False)

@@ -7,11 +7,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from accounts.roles import Role
 from core.excel import excel_urlpatterns
-from core.scope import get_principal
 from core.views import in_scope
 from firms.imports import LISTS
+from firms.querysets import FIRM_ADMINS
 from regions.models import District
 
 
@@ -20,7 +19,7 @@ def districts_for(request: HttpRequest, kind: str) -> QuerySet[District] | None:
     districts = in_scope(District, request.user, "editable_by").order_by("code")
     if districts.exists():
         return districts
-    if kind == "lawyers" and get_principal(request.user).ids(Role.FIRM_ADMIN):
+    if kind == "lawyers" and FIRM_ADMINS.holds(request.user):
         return None
     raise Http404
 

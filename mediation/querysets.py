@@ -25,6 +25,7 @@ from django.db.models import Case, Q, When
 from accounts.roles import Role
 from core.scope import (
     ANY_ROLE,
+    Gate,
     Principal,
     Scope,
     ScopedQuerySet,
@@ -131,3 +132,11 @@ FILING = Scope(
     },
     superuser=False,
 )
+
+
+# Page gates (core.scope.Gate): who works on cases (the case list's full filters), and
+# who is a mediator (cases assigned to me).
+CASE_WORKERS = Gate(
+    (Role.MEDIATOR, Role.LAWYER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN)
+)
+MEDIATORS = Gate((Role.MEDIATOR,), superuser=False)

@@ -25,13 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role
 from consultations.models import Question
 from core.audit import record_view
 from core.forms import page_filter, run_service
 from core.masking import mask_id_number, mask_phone
 from core.paging import CURSOR_PARAM, keyset_page
-from core.scope import get_principal
 from core.views import in_scope, public_rows, scoped_get_or_404
 from mediation import services, stats
 from mediation.choices import Channel, Guidance
@@ -61,7 +59,7 @@ from mediation.models import (
     Organization,
 )
 from mediation.pdf import agreement_pdf
-from mediation.querysets import FILING, oversees_cases
+from mediation.querysets import CASE_WORKERS, FILING, MEDIATORS, oversees_cases
 from mediation.timeline import timeline
 from regions.models import Community, District, ResidentProfile
 
@@ -93,12 +91,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         .select_related("organization", "community__street")
         .order_by("-applied_at", "-id")
     )
-    p = get_principal(request.user)
-    working = p.is_superuser or p.has(
-        Role.MEDIATOR, Role.LAWYER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN
-    )
+    working = CASE_WORKERS.holds(request.user)
+    mediator = MEDIATORS.holds(request.user)
     fields = ["status", "category", "overdue", "number"] if working else ["status"]
-    if p.has(Role.MEDIATOR):
+    if mediator:
         fields.insert(3, "mine")
     filterset = page_filter(CaseFilter, request, qs, fields)
     return render(
@@ -111,7 +107,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 filterset.qs, request.GET.get(CURSOR_PARAM), order=("-applied_at", "-id")
             ),
             "now": timezone.now(),
-            "is_mediator": p.has(Role.MEDIATOR),
+            "is_mediator": mediator,
             "can_file": bool(_filing_communities(request.user).exists()),
         },
     )

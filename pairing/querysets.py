@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.roles import Role
 from core.scope import (
+    Gate,
     Principal,
     RoleTable,
     Scope,
@@ -133,3 +134,7 @@ def communities_in_scope(user: Any) -> QuerySet[Community]:
 def communities_editable_by(user: Any) -> QuerySet[Community]:
     """Communities the user may pair and unpair (the bureau's district)."""
     return PAIRABLE.apply(Community.objects.all(), user)
+
+
+# Who creates pairings through the API (core.scope.Gate): the bureau.
+PAIRING_MAKERS = Gate((Role.BUREAU_ADMIN,))

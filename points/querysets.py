@@ -21,6 +21,7 @@ from accounts.roles import Role
 from core.scope import (
     ANY_ROLE,
     THROUGH_SERVICES_ONLY,
+    Gate,
     Principal,
     Scope,
     ScopedQuerySet,
@@ -164,3 +165,7 @@ class CouponQuerySet(ScopedQuerySet):
 
     def verifiable_by(self, user: Any) -> Self:
         return self.scoped(self.verifiable, user)
+
+
+# Who offers coupons (core.scope.Gate): firm admins, superusers only through a firm.
+OFFER_MAKERS = Gate((Role.FIRM_ADMIN,), superuser=False)

@@ -20,6 +20,7 @@ from accounts.roles import Role
 from core.scope import (
     ANY_ROLE,
     EVERYONE,
+    Gate,
     Principal,
     RoleTable,
     Scope,
@@ -268,3 +269,9 @@ VISIT_LAWYERS = Scope(firm_people(), superuser=False)
 # admin their firms, 司法所 staff their streets, the bureau those of its district.
 MEETING_FIRMS = Scope({Role.FIRM_ADMIN: "pk", Role.BUREAU_ADMIN: "district_id"})
 MEETING_STREETS = Scope({Role.STREET_STAFF: "pk", Role.BUREAU_ADMIN: "district_id"})
+
+
+# Page gates (core.scope.Gate): who adds meetings (the bureau, the 司法所, firm admins),
+# who reads the monthly reports' roll-up (the bureau, the 司法所).
+MEETING_MANAGERS = Gate((Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN))
+ROLLUP_READERS = Gate((Role.BUREAU_ADMIN, Role.STREET_STAFF))

@@ -10,17 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from core.forms import page_filter, run_service
-from core.scope import get_principal
 from core.views import in_scope, scoped_get_or_404
 from visits import services
 from visits.filters import MeetingFilter
 from visits.forms import MeetingForm
 from visits.models import Meeting, MeetingAttachment
+from visits.querysets import MEETING_MANAGERS
 
 PAGE_SIZE = 20
-MANAGERS = (Role.BUREAU_ADMIN, Role.STREET_STAFF, Role.FIRM_ADMIN)
 
 
 @login_required
@@ -28,11 +26,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     qs = in_scope(Meeting, request.user).select_related("firm", "street").order_by("-date", "-id")
     filterset = page_filter(MeetingFilter, request, qs, ["firm", "street", "search"])
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    p = get_principal(request.user)
     return render(
         request,
         "visits/meeting_list.html",
-        {"page_obj": page, "filterset": filterset, "can_add": p.is_superuser or p.has(*MANAGERS)},
+        {"page_obj": page, "filterset": filterset, "can_add": MEETING_MANAGERS.holds(request.user)},
     )
 
 
@@ -72,8 +69,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, title: str) -> HttpRes
 
 @login_required
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    p = get_principal(request.user)
-    if not (p.is_superuser or p.has(*MANAGERS)):
+    if not MEETING_MANAGERS.holds(request.user):
         raise Http404
     return _meeting_page(request, Meeting(), _("记录定期会议"))
 

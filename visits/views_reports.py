@@ -17,10 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
-from accounts.roles import Role
 from core.excel import xlsx_response
 from core.forms import page_filter
-from core.scope import get_principal
 from core.views import ScopedQuerysetMixin, in_scope, scoped_get_or_404
 from visits import services
 from visits.choices import ReportStatus
@@ -28,6 +26,7 @@ from visits.excel import HEADERS, report_rows, report_workbook
 from visits.filters import MonthlyReportFilter
 from visits.forms import CommentForm, SummaryForm, parse_month
 from visits.models import MonthlyReport
+from visits.querysets import ROLLUP_READERS
 
 PAGE_SIZE = 20
 
@@ -53,8 +52,7 @@ class ReportListView(ScopedQuerysetMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filterset"] = self.filterset
         context["today"] = timezone.localdate()
-        p = get_principal(self.request.user)
-        context["can_rollup"] = p.is_superuser or p.has(Role.BUREAU_ADMIN, Role.STREET_STAFF)
+        context["can_rollup"] = ROLLUP_READERS.holds(self.request.user)
         return context
 
 
@@ -162,8 +160,7 @@ def report_export(request: HttpRequest, pk: int) -> HttpResponse:
 def report_rollup(request: HttpRequest) -> HttpResponse:
     """The district (or street) roll-up of one month: every report's status and totals,
     per street, in one grouped query."""
-    p = get_principal(request.user)
-    if not (p.is_superuser or p.has(Role.BUREAU_ADMIN, Role.STREET_STAFF)):
+    if not ROLLUP_READERS.holds(request.user):
         raise Http404
     default = services.add_months(services.month_start(timezone.localdate()), -1)
     month = parse_month(request.GET.get("month"), default)

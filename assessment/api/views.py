@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import Role
 from assessment import services, subsidies
 from assessment.api.serializers import (
     AppealCreateSerializer,
@@ -36,8 +35,8 @@ from assessment.models import (
     SubsidyItem,
     SubsidyPeriod,
 )
+from assessment.querysets import APPELLANTS, BUREAU
 from core.api import ScopedReadViewSet, crud_schema
-from core.scope import get_principal
 
 TAG = "考核排名与经费"
 COUNTS = inline_serializer(
@@ -81,7 +80,7 @@ class AppealViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
         responses={201: AppealSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not get_principal(request.user).has(Role.FIRM_ADMIN):
+        if not APPELLANTS.holds(request.user):
             raise PermissionDenied("只有律所管理员可以提出申诉")
         data = self.validated(AppealCreateSerializer)
         appeal = services.file_appeal(actor=request.user, **data)
@@ -130,8 +129,7 @@ class SubsidyPeriodViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
         responses={201: SubsidyPeriodSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        p = get_principal(request.user)
-        if not (p.is_superuser or p.has(Role.BUREAU_ADMIN)):
+        if not BUREAU.holds(request.user):
             raise PermissionDenied
         period = subsidies.create_period(
             actor=request.user, **self.validated(SubsidyPeriodCreateSerializer)

@@ -14,6 +14,7 @@ from core.scope import (
     EVERYONE,
     NOBODY,
     THROUGH_SERVICES_ONLY,
+    Gate,
     RoleTable,
     Scope,
     ScopedQuerySet,
@@ -215,3 +216,20 @@ def test_holds_reads_the_bindings_without_a_query(world, django_assert_num_queri
         assert scope.holds(users[world.superuser])
         assert not Scope(scope.roles, superuser=False).holds(users[world.superuser])
         assert not scope.holds(None)
+
+
+def test_a_gate_admits_its_roles_and_superusers_without_a_query(world, django_assert_num_queries):
+    gate = Gate((Role.STREET_STAFF, Role.LAWYER))
+    users = {
+        u: User.objects.get(pk=u.pk)
+        for u in (world.street_staff_a, world.lawyer_f, world.resident, world.superuser)
+    }
+    for user in users.values():
+        get_principal(user)  # read once per request
+    with django_assert_num_queries(0):
+        assert gate.holds(users[world.street_staff_a])
+        assert gate.holds(users[world.lawyer_f])
+        assert not gate.holds(users[world.resident])
+        assert gate.holds(users[world.superuser])
+        assert not Gate(gate.roles, superuser=False).holds(users[world.superuser])
+        assert not gate.holds(None)

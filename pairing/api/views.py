@@ -12,9 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
 
-from accounts.roles import Role
 from core.api import ScopedReadViewSet, crud_schema
-from core.scope import get_principal
 from pairing import overview, services
 from pairing.api.serializers import (
     CommunityCardSerializer,
@@ -29,6 +27,7 @@ from pairing.api.serializers import (
 )
 from pairing.filters import HonoraryPostFilter, LiaisonFilter, PairingFilter
 from pairing.models import HonoraryPost, Liaison, Pairing
+from pairing.querysets import PAIRING_MAKERS
 from pairing.views import card_url
 from regions.models import Community
 
@@ -57,8 +56,7 @@ class _ServiceViewSet(ScopedReadViewSet):
         return Response(read(obj, context=self.get_serializer_context()).data, code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        p = get_principal(request.user)
-        if not (p.is_superuser or p.has(Role.BUREAU_ADMIN)):
+        if not PAIRING_MAKERS.holds(request.user):
             raise PermissionDenied
         return self._read(
             self.create_row(self.validated(self.get_serializer_class())), status.HTTP_201_CREATED

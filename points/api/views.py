@@ -10,9 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.roles import Role
 from core.api import KeysetPagination, ScopedReadViewSet, ScopedViewSet, crud_schema
-from core.scope import get_principal
 from core.views import in_scope
 from points import services
 from points.api.serializers import (
@@ -27,7 +25,7 @@ from points.api.serializers import (
 )
 from points.filters import CouponFilter, EntryFilter, OfferFilter, RuleFilter
 from points.models import Coupon, EarningRule, LedgerEntry, Offer, PointsAccount
-from points.querysets import ADJUSTABLE
+from points.querysets import ADJUSTABLE, OFFER_MAKERS
 from regions.models import District
 
 TAG = "积分折扣"
@@ -129,7 +127,7 @@ class OfferViewSet(ScopedViewSet):
     filterset_class = OfferFilter
 
     def can_create(self) -> bool:
-        return bool(get_principal(self.request.user).ids(Role.FIRM_ADMIN))
+        return OFFER_MAKERS.holds(self.request.user)
 
     @extend_schema(tags=[TAG], summary="提交优惠", request=None, responses=OfferSerializer)
     @action(detail=True, methods=["post"])

@@ -11,6 +11,7 @@ from core.testing import make_user
 from firms.models import FirmAdmin, LawFirm
 from points.models import Offer
 from points.querysets import OFFERING_FIRMS, STAFFED_FIRMS
+from points.services import adjust
 from points.tests.conftest import make_offer
 
 
@@ -84,3 +85,19 @@ def test_firm_offers_page_lists_only_the_firms_offers(world: Any, client_for: An
     assert response.context["can_add"] is False
     response = client_for(world.firm_admin_f).get(reverse("points:firm_offers"))
     assert response.context["can_add"] is True
+
+
+def test_owned_by_is_the_users_own_account_and_entries_only(world: Any, rules: Any) -> None:
+    from points.models import LedgerEntry, PointsAccount
+    from points.services import get_account
+
+    mine = get_account(world.resident)
+    adjust(actor=world.bureau_admin, user=world.resident, amount=5, reason="补录")
+    assert list(PointsAccount.objects.owned_by(world.resident)) == [mine]
+    assert LedgerEntry.objects.owned_by(world.resident).count() == 1
+    # Nobody else's, the bureau and superusers included (they read it through visible_to).
+    for other in (world.superuser, world.bureau_admin, world.lawyer_f):
+        assert not PointsAccount.objects.owned_by(other).exists()
+        assert not LedgerEntry.objects.owned_by(other).exists()
+    assert PointsAccount.objects.visible_to(world.bureau_admin).filter(pk=mine.pk).exists()
+    assert not PointsAccount.objects.owned_by(None).exists()

@@ -22,7 +22,6 @@ from core.api import (
     crud_schema,
 )
 from core.excel import xlsx_response
-from core.scope import get_principal
 from core.views import in_scope, public_rows
 from firms.models import LawFirm
 from pairing.models import Pairing
@@ -64,7 +63,7 @@ from visits.models import (
     Visit,
     VisitPlan,
 )
-from visits.querysets import coverage_communities
+from visits.querysets import MEETING_MANAGERS, coverage_communities
 
 TAG = "走访与服务日"
 
@@ -374,5 +373,4 @@ class MeetingViewSet(ScopedViewSet):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def can_create(self) -> bool:
-        p = get_principal(self.request.user)
-        return p.is_superuser or p.has("bureau_admin", "street_staff", "firm_admin")
+        return MEETING_MANAGERS.holds(self.request.user)
