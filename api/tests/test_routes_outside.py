@@ -192,30 +192,34 @@ def body(response: Any) -> bytes:
 
 
 def personas() -> dict[str, Any]:
-    """One user of each role of the demo district, and the bureau admin of another."""
+    """One user of each role of the demo district, and the bureau admin of a second
+    district with rows of its own (api/tests/second_district.py)."""
     from accounts.roles import Role
-    from core.testing import make_district, make_user
+    from api.tests.second_district import build_second_district
     from firms.models import FirmAdmin, Lawyer
     from mediation.models import Mediator
-    from regions import services as region_services
+    from regions.demo import demo_district
     from regions.models import RegionRole, ResidentProfile
 
-    outsider = make_user("外区管理员")
-    region_services.grant_region_role(
-        actor=None, user=outsider, role=Role.BUREAU_ADMIN, place=make_district("其他区", "330105")
-    )
+    demo = demo_district()
+    outsider = build_second_district().bureau_admin
+
+    # The rows of the demo district were made first: the first of each is the demo's.
+    def first_user(qs: Any) -> Any:
+        return qs.filter(user__isnull=False).select_related("user").order_by("pk").first().user
 
     def staff(role: str) -> Any:
-        return RegionRole.objects.filter(role=role).select_related("user").first().user  # type: ignore[union-attr]
+        return first_user(RegionRole.objects.filter(role=role))
 
     return {
+        "bureau": first_user(RegionRole.objects.filter(role=Role.BUREAU_ADMIN, district=demo)),
         "other district's bureau": outsider,
         "street staff": staff(Role.STREET_STAFF),
         "community staff": staff(Role.COMMUNITY_STAFF),
-        "firm admin": FirmAdmin.objects.select_related("user").first().user,  # type: ignore[union-attr]
-        "lawyer": Lawyer.objects.filter(user__isnull=False).first().user,  # type: ignore[union-attr]
-        "mediator": Mediator.objects.filter(user__isnull=False).first().user,  # type: ignore[union-attr]
-        "resident": ResidentProfile.objects.filter(community__isnull=False).first().user,  # type: ignore[union-attr]
+        "firm admin": first_user(FirmAdmin.objects.filter(firm__district=demo)),
+        "lawyer": first_user(Lawyer.objects.filter(firm__district=demo)),
+        "mediator": first_user(Mediator.objects.filter(organization__district=demo)),
+        "resident": first_user(ResidentProfile.objects.filter(community__street__district=demo)),
     }
 
 

@@ -310,14 +310,16 @@ class MediationReasonSerializer(serializers.Serializer):
 
 
 class MediationAssignSerializer(serializers.Serializer):
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), label=_("调解组织")
-    )
-    mediators = serializers.PrimaryKeyRelatedField(
-        queryset=Mediator.objects.all(), many=True, label=_("调解员")
-    )
-    lawyer = serializers.PrimaryKeyRelatedField(
-        queryset=Lawyer.objects.all(), required=False, allow_null=True, label=_("参与调解的律师")
+    # Rows of the user's scope only: another district's organization, mediator or lawyer
+    # answers as an unknown id (the services check the case's own district again).
+    organization = ScopedRelatedField(model=Organization, scope="visible_to", label=_("调解组织"))
+    mediators = ScopedRelatedField(model=Mediator, scope="visible_to", many=True, label=_("调解员"))
+    lawyer = ScopedRelatedField(
+        model=Lawyer,
+        scope="visible_to",
+        required=False,
+        allow_null=True,
+        label=_("参与调解的律师"),
     )
 
 

@@ -106,11 +106,6 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
             MediationCaseDetailSerializer(fresh, context=self.get_serializer_context()).data, code
         )
 
-    def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     @extend_schema(
         summary="调解案件列表",
         description="当事人看到自己的案件（按账号或登录手机号），调解员看到本组织的案件，律师看到参与的案件，"
@@ -146,13 +141,13 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationNoteSerializer)
+        body = self.validated(MediationNoteSerializer)
         return self._done(services.accept(actor=request.user, case=self.get_object(), **body))
 
     @_transition("不予受理", "写明理由，申请人可见。", MediationReasonSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationReasonSerializer)
+        body = self.validated(MediationReasonSerializer)
         return self._done(services.decline(actor=request.user, case=self.get_object(), **body))
 
     @_transition(
@@ -162,7 +157,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationAssignSerializer)
+        body = self.validated(MediationAssignSerializer)
         case = services.assign(actor=request.user, case=self.get_object(), **body)
         return self._done(case)
 
@@ -176,7 +171,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     )
     @action(detail=True, methods=["post"])
     def fail(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationFailSerializer)
+        body = self.validated(MediationFailSerializer)
         body["guidance"] = list(body["guidance"])
         return self._done(
             services.record_failure(actor=request.user, case=self.get_object(), **body)
@@ -185,7 +180,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     @_transition("回访", "调解成功或未成功后回访当事人。", MediationFollowUpSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationFollowUpSerializer)
+        body = self.validated(MediationFollowUpSerializer)
         return self._done(services.follow_up(actor=request.user, case=self.get_object(), **body))
 
     @_transition("归档", "回访后归档。", None)
@@ -200,7 +195,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     )
     @action(detail=True, methods=["post"])
     def agreement(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationDraftSerializer)
+        body = self.validated(MediationDraftSerializer)
         case = self.get_object()
         services.draft_agreement(actor=request.user, case=case, **body)
         return self._done(case)
@@ -212,7 +207,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     )
     @action(detail=True, methods=["post"], url_path="confirmation-code")
     def confirmation_code(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationSendCodeSerializer)
+        body = self.validated(MediationSendCodeSerializer)
         case = self.get_object()
         party = get_object_or_404(case.parties.all(), pk=body["party"])
         services.send_confirmation_code(actor=request.user, party=party)
@@ -225,7 +220,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationConfirmSerializer)
+        body = self.validated(MediationConfirmSerializer)
         case = self.get_object()
         services.confirm_agreement(actor=request.user, case=case, code=body["code"])
         return self._done(case)
@@ -279,7 +274,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     def sessions(self, request: Request, pk: Any = None) -> Response:
         case = self.get_object()
         if request.method == "POST":
-            body = self._body(MediationScheduleSerializer)
+            body = self.validated(MediationScheduleSerializer)
             session = services.schedule_session(actor=request.user, case=case, **body)
             return Response(
                 MediationSessionSerializer(session).data, status=status.HTTP_201_CREATED
@@ -296,7 +291,7 @@ class CaseViewSet(ScopedReadViewSet, mixins.CreateModelMixin):
     )
     @action(detail=True, methods=["post"], url_path="record-session")
     def record_session(self, request: Request, pk: Any = None) -> Response:
-        body = self._body(MediationRecordSessionSerializer)
+        body = self.validated(MediationRecordSessionSerializer)
         case = self.get_object()
         session = get_object_or_404(case.sessions.all(), pk=body["session"])
         attendees = list(case.parties.filter(pk__in=body["attendees"]))

@@ -92,6 +92,7 @@ def test_owned_by_is_the_users_own_account_and_entries_only(world: Any, rules: A
     from points.services import get_account
 
     mine = get_account(world.resident)
+    assert mine is not None
     adjust(actor=world.bureau_admin, user=world.resident, amount=5, reason="补录")
     assert list(PointsAccount.objects.owned_by(world.resident)) == [mine]
     assert LedgerEntry.objects.owned_by(world.resident).count() == 1
