@@ -61,9 +61,13 @@ def eligible_lawyers(district: District, day: date) -> QuerySet[Lawyer]:
     return volunteers(district).filter(practice_start_date__lte=years_before(day, years))
 
 
-def ineligibility(lawyer: Lawyer, district: District, day: date) -> str | None:
-    """Why the lawyer may not be on duty that day, or None."""
-    years = region_services.settings_for(district).duty_min_practice_years
+def ineligibility(
+    lawyer: Lawyer, district: District, day: date, *, years: int | None = None
+) -> str | None:
+    """Why the lawyer may not be on duty that day, or None. ``years``: the district's
+    minimum years of practice, when the caller has read its settings already."""
+    if years is None:
+        years = region_services.settings_for(district).duty_min_practice_years
     if lawyer.firm.district_id != district.pk:
         return _("%(name)s 不是本区律所的律师") % {"name": lawyer.name}
     if not (lawyer.is_active and lawyer.firm.is_active):
@@ -88,7 +92,8 @@ class RosterResult:
 
 def short_days(district: District, year: int, month: int) -> list[date]:
     """Days of the month with fewer eligible lawyers on duty than required."""
-    per_day = region_services.settings_for(district).duty_lawyers_per_day
+    settings = region_services.settings_for(district)
+    per_day, years = settings.duty_lawyers_per_day, settings.duty_min_practice_years
     counts: Counter[date] = Counter()
     for day in month_days(year, month):
         counts[day] = 0
@@ -96,7 +101,7 @@ def short_days(district: District, year: int, month: int) -> list[date]:
         district=district, date__year=year, date__month=month
     ).select_related("lawyer__firm")
     for shift in shifts:
-        if ineligibility(shift.lawyer, district, shift.date) is None:
+        if ineligibility(shift.lawyer, district, shift.date, years=years) is None:
             counts[shift.date] += 1
     return [day for day, n in sorted(counts.items()) if n < per_day]
 
