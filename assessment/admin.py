@@ -5,10 +5,9 @@ through the services, on the pages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
-from django.db.models import ForeignKey
 from django.http import HttpRequest
 
 from assessment.models import (
@@ -26,33 +25,18 @@ from assessment.models import (
     SubsidyPeriod,
     SubsidyRates,
 )
-from core.admin import ScopedAdmin
-from firms.models import LawFirm, Lawyer
-from regions.models import District
+from core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 
 
 class DistrictRuleAdmin(ScopedAdmin):
     """Rows of a district: the district (and firm, lawyer) to choose from are the
     ones the user may edit."""
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any):  # type: ignore[no-untyped-def]
-        user = request.user
-        choices = {
-            "district": District.objects.editable_by(user),
-            "firm": LawFirm.objects.editable_by(user),
-            "lawyer": Lawyer.objects.filter(firm__in=LawFirm.objects.editable_by(user)),
-        }
-        if db_field.name in choices:
-            kwargs["queryset"] = choices[db_field.name]
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    choice_verbs: ClassVar[dict[str, str]] = {
+        "district": "editable_by",
+        "firm": "editable_by",
+        "lawyer": "editable_by",
+    }
 
 
 @admin.register(RankingConfig)
@@ -101,14 +85,14 @@ class MetricInline(admin.TabularInline):
 
 
 @admin.register(RankingMonth)
-class RankingMonthAdmin(ReadOnlyAdmin):
+class RankingMonthAdmin(ReadOnlyScopedAdmin):
     list_display = ["month", "district", "status", "appeal_deadline", "published_at"]
     list_filter = ["status"]
     list_select_related = ["district"]
 
 
 @admin.register(MonthlyScore)
-class MonthlyScoreAdmin(ReadOnlyAdmin):
+class MonthlyScoreAdmin(ReadOnlyScopedAdmin):
     list_display = ["firm", "ranking", "total", "rank", "status"]
     list_filter = ["status", "ranking__month"]
     list_select_related = ["firm", "ranking__district"]
@@ -117,27 +101,27 @@ class MonthlyScoreAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ReadOnlyAdmin):
+class AppealAdmin(ReadOnlyScopedAdmin):
     list_display = ["score", "metric", "status", "filed_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["score__firm", "score__ranking__district"]
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ReadOnlyAdmin):
+class BulletinAdmin(ReadOnlyScopedAdmin):
     list_display = ["title", "year", "number", "published_at"]
     list_filter = ["year"]
 
 
 @admin.register(SubsidyPeriod)
-class SubsidyPeriodAdmin(ReadOnlyAdmin):
+class SubsidyPeriodAdmin(ReadOnlyScopedAdmin):
     list_display = ["title", "district", "start", "end", "status"]
     list_filter = ["status"]
     list_select_related = ["district"]
 
 
 @admin.register(SubsidyItem)
-class SubsidyItemAdmin(ReadOnlyAdmin):
+class SubsidyItemAdmin(ReadOnlyScopedAdmin):
     list_display = ["period", "kind", "firm", "lawyer", "amount", "status", "sampled"]
     list_filter = ["kind", "status", "sampled"]
     list_select_related = ["period", "firm", "lawyer"]
@@ -155,7 +139,7 @@ class AnnualScoreInline(admin.TabularInline):
 
 
 @admin.register(AnnualAssessment)
-class AnnualAssessmentAdmin(ReadOnlyAdmin):
+class AnnualAssessmentAdmin(ReadOnlyScopedAdmin):
     list_display = ["year", "district", "status", "published_at"]
     list_select_related = ["district"]
     inlines = [AnnualScoreInline]

@@ -17,15 +17,7 @@ from consultations.models import (
     Question,
     ServiceRequest,
 )
-from core.admin import ScopedAdmin
-
-
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 
 
 @admin.register(Category)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import ScopedAdmin
 from firms.models import FirmAdmin, GuidanceGroupMember, LawFirm, Lawyer, Specialty
-from regions.models import District, Street
 
 
 @admin.register(Specialty)
@@ -37,12 +36,7 @@ class LawFirmAdmin(ScopedAdmin):
     search_fields = ["name", "uscc", "director_name"]
     list_select_related = ["district"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "district":
-            kwargs["queryset"] = District.objects.editable_by(request.user)
-        if db_field.name == "street":
-            kwargs["queryset"] = Street.objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = {"district": "editable_by", "street": "editable_by"}
 
 
 @admin.register(Lawyer)
@@ -67,10 +61,7 @@ class LawyerAdmin(ScopedAdmin):
     def years_of_practice(self, obj: Lawyer) -> int:
         return obj.years_of_practice
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "firm":
-            kwargs["queryset"] = LawFirm.objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = {"firm": "editable_by"}
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         form.save_m2m()
@@ -85,10 +76,7 @@ class FirmAdminAdmin(ScopedAdmin):
     list_select_related = ["user", "firm"]
     raw_id_fields = ["user"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "firm":
-            kwargs["queryset"] = LawFirm.objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = {"firm": "editable_by"}
 
 
 @admin.register(GuidanceGroupMember)
@@ -96,9 +84,4 @@ class GuidanceGroupMemberAdmin(ScopedAdmin):
     list_display = ["lawyer", "position", "district", "since", "is_active"]
     list_select_related = ["lawyer", "district"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "district":
-            kwargs["queryset"] = District.objects.editable_by(request.user)
-        if db_field.name == "lawyer":
-            kwargs["queryset"] = Lawyer.objects.editable_by(request.user).select_related("firm")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = {"district": "editable_by", "lawyer": "editable_by"}

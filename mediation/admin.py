@@ -4,7 +4,7 @@ phones and ID numbers are never shown: only the case's mediators see them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
@@ -12,10 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin
-from firms.models import Lawyer
 from mediation.choices import DisputeCategory
 from mediation.models import Case, CaseEvent, MediationLawyer, Mediator, Organization, Party
-from regions.models import Community, District, Street
 
 
 class SpecialtiesForm(forms.ModelForm):
@@ -29,19 +27,9 @@ class SpecialtiesForm(forms.ModelForm):
     )
 
 
-def _limit(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
-    models: dict[str, Any] = {
-        "district": District,
-        "street": Street,
-        "community": Community,
-        "organization": Organization,
-        "lawyer": Lawyer,
-    }
-    model = models.get(db_field.name)
-    if model is not None:
-        manager: Any = model._default_manager
-        scope = "editable_by" if db_field.name in ("district", "organization") else "visible_to"
-        kwargs["queryset"] = getattr(manager, scope)(request.user)
+# Where a row is registered: a district and organization the user runs; the street,
+# community and lawyer among those the user sees.
+CHOICES = {"district": "editable_by", "organization": "editable_by"}
 
 
 @admin.register(Organization)
@@ -51,9 +39,7 @@ class OrganizationAdmin(ScopedAdmin):
     search_fields = ["name", "contact_person"]
     list_select_related = ["district", "street"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        _limit(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = CHOICES
 
 
 class MediatorForm(SpecialtiesForm):
@@ -71,9 +57,7 @@ class MediatorAdmin(ScopedAdmin):
     list_select_related = ["organization"]
     raw_id_fields = ["user"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        _limit(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = CHOICES
 
 
 class MediationLawyerForm(SpecialtiesForm):
@@ -90,9 +74,7 @@ class MediationLawyerAdmin(ScopedAdmin):
     search_fields = ["lawyer__name", "lawyer__license_no"]
     list_select_related = ["lawyer", "district", "organization"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        _limit(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = CHOICES
 
 
 class PartyInline(admin.TabularInline):

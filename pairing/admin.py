@@ -6,12 +6,12 @@ for real. Ended rows are read-only."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.forms.models import construct_instance
 from django.http import HttpRequest
 
@@ -100,14 +100,6 @@ class _ServiceAdmin(ScopedAdmin):
 
     def end(self, actor: Any, obj: Any, data: dict[str, Any]) -> Any:
         raise NotImplementedError
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        manager: Any = cast(Any, db_field.related_model)._default_manager
-        if hasattr(manager, "visible_to"):
-            kwargs["queryset"] = manager.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _required(data: dict[str, Any], name: str, label: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 from points import services
 from points.models import Coupon, EarningRule, LedgerEntry, Offer, PointsAccount, PointsPolicy
 
@@ -36,16 +36,8 @@ class EarningRuleAdmin(ScopedAdmin):
         services.save_rule(actor=request.user, rule=obj)
 
 
-class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Offer)
-class OfferAdmin(ReadOnlyAdmin):
+class OfferAdmin(ReadOnlyScopedAdmin):
     """Offers are written by firms and reviewed by the bureau on the site's pages."""
 
     list_display = ["title", "firm", "points_cost", "scope", "status", "valid_until"]
@@ -55,14 +47,14 @@ class OfferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PointsAccount)
-class PointsAccountAdmin(ReadOnlyAdmin):
+class PointsAccountAdmin(ReadOnlyScopedAdmin):
     list_display = ["user", "district", "balance", "created_at"]
     search_fields = ["user__name", "user__phone"]
     list_select_related = ["user", "district"]
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "occurred_at",
         "account",
@@ -80,7 +72,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Coupon)
-class CouponAdmin(ReadOnlyAdmin):
+class CouponAdmin(ReadOnlyScopedAdmin):
     list_display = ["code", "offer", "account", "points", "status", "issued_at", "expires_at"]
     list_filter = ["status"]
     search_fields = ["code"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -74,10 +74,7 @@ class StreetAdmin(ScopedAdmin):
     search_fields = ["name", "office_name"]
     list_select_related = ["district"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "district":
-            kwargs["queryset"] = District.objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = {"district": "editable_by"}
 
 
 class StudioMemberInline(admin.TabularInline):
@@ -94,10 +91,7 @@ class CommunityAdmin(ScopedAdmin):
     list_select_related = ["street"]
     inlines = [StudioMemberInline]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "street":
-            kwargs["queryset"] = Street.objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = {"street": "editable_by"}
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for instance in formset.save(commit=False):
@@ -115,11 +109,11 @@ class RegionRoleAdmin(ScopedAdmin):
     list_select_related = ["user", "district", "street", "community"]
     raw_id_fields = ["user"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        scoped: dict[str, Any] = {"district": District, "street": Street, "community": Community}
-        if db_field.name in scoped:
-            kwargs["queryset"] = scoped[db_field.name].objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_verbs: ClassVar[dict[str, str]] = {
+        "district": "editable_by",
+        "street": "editable_by",
+        "community": "editable_by",
+    }
 
 
 @admin.register(ResidentProfile)

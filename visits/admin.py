@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 from visits.models import (
     DistrictGoal,
     Household,
@@ -23,16 +23,6 @@ from visits.models import (
     Visit,
     VisitPlan,
 )
-
-
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    """Viewed in the back office, changed only on the pages (through the services)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PlanMonthInline(admin.TabularInline):
