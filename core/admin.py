@@ -31,6 +31,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
     # Roles that may use this admin page besides superusers.
     admin_roles: tuple[str, ...] = ("bureau_admin",)
+    # The scope verb of the list (``editable_by``: only the rows the user manages).
+    list_verb: ClassVar[str] = "visible_to"
     # Per related field, the scope verb of its choices (default ``visible_to``).
     choice_verbs: ClassVar[dict[str, str]] = {}
 
@@ -38,7 +40,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return Gate(self.admin_roles).holds(request.user)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return self.model.objects.visible_to(request.user)
+        return getattr(self.model._default_manager, self.list_verb)(request.user)
 
     def _choices(self, db_field: Field, request: HttpRequest, kwargs: dict[str, Any]) -> None:
         related: Any = db_field.related_model

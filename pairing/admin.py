@@ -5,6 +5,7 @@ for real. Ended rows are read-only."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -57,7 +58,9 @@ class _ServiceAdmin(ScopedAdmin):
     @staticmethod
     def _ended(obj: Any) -> bool:
         # Read from the database: the form writes the submitted end date onto ``obj``.
-        return not type(obj).objects.filter(pk=obj.pk, end_date__isnull=True).exists()
+        stored = copy.copy(obj)
+        stored.refresh_from_db(fields=["end_date"])
+        return stored.end_date is not None
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and self._ended(obj):

@@ -16,9 +16,8 @@ from points.models import Coupon, EarningRule, LedgerEntry, Offer, PointsAccount
 @admin.register(PointsPolicy)
 class PointsPolicyAdmin(ScopedAdmin):
     list_display = ["district", "expiry_years", "offers_need_review"]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return PointsPolicy.objects.editable_by(request.user).select_related("district")
+    list_verb = "editable_by"
+    list_select_related = ["district"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.save_policy(actor=request.user, policy=obj)
@@ -28,9 +27,8 @@ class PointsPolicyAdmin(ScopedAdmin):
 class EarningRuleAdmin(ScopedAdmin):
     list_display = ["district", "action", "points", "daily_cap", "monthly_cap", "yearly_cap"]
     list_filter = ["action", "is_active"]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return EarningRule.objects.editable_by(request.user).select_related("district")
+    list_verb = "editable_by"
+    list_select_related = ["district"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.save_rule(actor=request.user, rule=obj)

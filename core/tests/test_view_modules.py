@@ -1,4 +1,4 @@
-"""Views reach rows only through the scope bases (#17).
+"""Views and back-office pages reach rows only through the scope bases (#17).
 
 A page view reads a domain model through ``core.views`` (``in_scope``,
 ``scoped_get_or_404``, ``public_rows``, the scoped mixins); an API viewset names its
@@ -30,6 +30,10 @@ def view_modules() -> list[Path]:
         *ROOT.glob("*/api/views_*.py"),
     ]
     return sorted(p for p in found if p not in BASES and ".venv" not in p.parts)
+
+
+def admin_modules() -> list[Path]:
+    return sorted(p for p in ROOT.glob("*/admin.py") if p != ROOT / "core" / "admin.py")
 
 
 def _allowed(tree: ast.Module) -> set[int]:
@@ -73,6 +77,15 @@ def test_view_modules_read_rows_only_through_the_scope_bases() -> None:
     assert found == [], "Model.objects in a view module, outside the scope bases:\n" + "\n".join(
         found
     )
+
+
+def test_admin_modules_read_rows_only_through_scoped_admin() -> None:
+    """A back-office page lists ``list_verb`` of its model and offers ``choice_verbs``
+    (core.admin.ScopedAdmin); it names no ``Model.objects`` of its own."""
+    modules = admin_modules()
+    assert len(modules) >= 10
+    found = [line for path in modules for line in unscoped_reads(path)]
+    assert found == [], "Model.objects in an admin module:\n" + "\n".join(found)
 
 
 def test_the_check_finds_an_unscoped_read(tmp_path: Path) -> None:
