@@ -107,7 +107,8 @@ class _PostForms(HTMLParser):
 
     def __init__(self, page: str) -> None:
         super().__init__()
-        self.page, self.action = page, None
+        self.page = page
+        self.action: str | None = None
         self.targets: dict[str, list[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
