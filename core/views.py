@@ -14,14 +14,20 @@ from __future__ import annotations
 import inspect
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import UpdateView
 
+from core.forms import run_service
 from core.paging import CURSOR_PARAM, PAGE_SIZE, keyset_page
 from core.scope import Scope
+from core.services import save_instance
 
 M = TypeVar("M", bound=models.Model)
 Verb = str | Scope
@@ -85,6 +91,39 @@ class EditableQuerysetMixin(ScopedQuerysetMixin):
     """Edit views over the rows the user may change; others answer 404."""
 
     verb: Verb = "editable_by"
+
+
+class ScopedEditView(EditableQuerysetMixin, UpdateView):
+    """Edit one row of the user's scope (``verb``: editable_by) on the shared form page.
+    The form is given the user (its choices follow the user's scope); a valid form is
+    written by ``write`` (save_instance by default: validated and logged), whose
+    refusals become the form's errors; success says ``success_message`` and returns to
+    the row's page (``detail_route``), which is also where 取消 leads."""
+
+    template_name = "core/form_page.html"
+    title: Any = ""  # with %(name)s for the row
+    success_message: Any = ""
+    detail_route = ""
+    object: Any
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "title": self.title % {"name": self.object},
+            "cancel_url": reverse(self.detail_route, args=[self.object.pk]),
+        }
+
+    def write(self, form: Any) -> None:
+        save_instance(actor=self.request.user, instance=form.instance, fields=list(form.fields))
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not run_service(form, lambda: self.write(form)):
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.detail_route, self.object.pk)
 
 
 class KeysetListMixin:

@@ -11,12 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, UpdateView
+from django.views.generic import DetailView, ListView
 
 from core.forms import page_filter, run_service
-from core.services import save_instance
 from core.views import (
-    EditableQuerysetMixin,
+    ScopedEditView,
     ScopedQuerysetMixin,
     in_scope,
     public_rows,
@@ -86,32 +85,12 @@ class FirmDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class FirmEditView(EditableQuerysetMixin, UpdateView):
+class FirmEditView(ScopedEditView):
     model = LawFirm
     form_class = LawFirmForm
-    template_name = "core/form_page.html"
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {
-            **super().get_context_data(**kwargs),
-            "title": _("编辑律所：%(name)s") % {"name": self.object},
-            "cancel_url": reverse("firms:firm_detail", args=[self.object.pk]),
-        }
-
-    def form_valid(self, form: LawFirmForm) -> HttpResponse:
-        saved = run_service(
-            form,
-            lambda: save_instance(
-                actor=self.request.user, instance=form.instance, fields=list(form.fields)
-            ),
-        )
-        if not saved:
-            return self.form_invalid(form)
-        messages.success(self.request, _("律所信息已保存"))
-        return redirect("firms:firm_detail", self.object.pk)
+    title = _("编辑律所：%(name)s")
+    success_message = _("律所信息已保存")
+    detail_route = "firms:firm_detail"
 
 
 class LawyerListView(ScopedQuerysetMixin, ListView):

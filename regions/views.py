@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView, UpdateView
+from django.views.generic import DetailView, ListView
 
 from accounts.models import User
 from core.forms import page_filter, run_service
 from core.services import save_instance
 from core.views import (
-    EditableQuerysetMixin,
+    ScopedEditView,
     ScopedQuerysetMixin,
     in_scope,
     public_rows,
@@ -101,32 +101,12 @@ class CommunityDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class CommunityEditView(EditableQuerysetMixin, UpdateView):
+class CommunityEditView(ScopedEditView):
     model = Community
     form_class = CommunityForm
-    template_name = "core/form_page.html"
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {
-            **super().get_context_data(**kwargs),
-            "title": _("编辑社区：%(name)s") % {"name": self.object},
-            "cancel_url": reverse("regions:community_detail", args=[self.object.pk]),
-        }
-
-    def form_valid(self, form: CommunityForm) -> HttpResponse:
-        saved = run_service(
-            form,
-            lambda: save_instance(
-                actor=self.request.user, instance=form.instance, fields=list(form.fields)
-            ),
-        )
-        if not saved:
-            return self.form_invalid(form)
-        messages.success(self.request, _("社区信息已保存"))
-        return redirect("regions:community_detail", self.object.pk)
+    title = _("编辑社区：%(name)s")
+    success_message = _("社区信息已保存")
+    detail_route = "regions:community_detail"
 
 
 def _member_form_page(
