@@ -4,6 +4,8 @@ several roles, a child that follows its parent, and the union form."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db.models import Q
 
@@ -201,8 +203,19 @@ def test_everyone_sees_a_public_list(world):
     assert names(EVERYONE.apply(Community.objects.all(), world.resident)) == every
 
 
-def test_holds_reads_the_bindings_without_a_query(world, django_assert_num_queries):
-    scope = Scope({Role.STREET_STAFF: "street_id", Role.LAWYER: parent("firm_id")})
+@pytest.mark.parametrize(
+    "kind",
+    ["scope", "gate"],
+)
+def test_holds_reads_the_bindings_without_a_query(world, django_assert_num_queries, kind):
+    """A Scope's holds() and a Gate's: a role of the table admits, superusers too unless
+    superuser=False; no query (the request's bindings)."""
+    if kind == "scope":
+        holder: Any = Scope({Role.STREET_STAFF: "street_id", Role.LAWYER: parent("firm_id")})
+        strict: Any = Scope(holder.roles, superuser=False)
+    else:
+        holder = Gate((Role.STREET_STAFF, Role.LAWYER))
+        strict = Gate(holder.roles, superuser=False)
     users = {
         u: User.objects.get(pk=u.pk)
         for u in (world.street_staff_a, world.lawyer_f, world.resident, world.superuser)
@@ -210,26 +223,9 @@ def test_holds_reads_the_bindings_without_a_query(world, django_assert_num_queri
     for user in users.values():
         get_principal(user)  # read once per request
     with django_assert_num_queries(0):
-        assert scope.holds(users[world.street_staff_a])
-        assert scope.holds(users[world.lawyer_f])
-        assert not scope.holds(users[world.resident])
-        assert scope.holds(users[world.superuser])
-        assert not Scope(scope.roles, superuser=False).holds(users[world.superuser])
-        assert not scope.holds(None)
-
-
-def test_a_gate_admits_its_roles_and_superusers_without_a_query(world, django_assert_num_queries):
-    gate = Gate((Role.STREET_STAFF, Role.LAWYER))
-    users = {
-        u: User.objects.get(pk=u.pk)
-        for u in (world.street_staff_a, world.lawyer_f, world.resident, world.superuser)
-    }
-    for user in users.values():
-        get_principal(user)  # read once per request
-    with django_assert_num_queries(0):
-        assert gate.holds(users[world.street_staff_a])
-        assert gate.holds(users[world.lawyer_f])
-        assert not gate.holds(users[world.resident])
-        assert gate.holds(users[world.superuser])
-        assert not Gate(gate.roles, superuser=False).holds(users[world.superuser])
-        assert not gate.holds(None)
+        assert holder.holds(users[world.street_staff_a])
+        assert holder.holds(users[world.lawyer_f])
+        assert not holder.holds(users[world.resident])
+        assert holder.holds(users[world.superuser])
+        assert not strict.holds(users[world.superuser])
+        assert not holder.holds(None)
