@@ -1,7 +1,9 @@
 """A second district beside the demo one, for the route probes (#17): its own streets,
 communities, firms and lawyers, pairing, studio members, mediation organizations and
 mediators, a bureau admin and a resident. Every row here is outside the scope of every
-persona of the demo district, the demo bureau included."""
+persona of the demo district, the demo bureau included. ``attach_files`` gives the demo
+district's first question, visit, case and meeting a file each (the demo has none), so
+that the routes serving files by id are probed too."""
 
 from __future__ import annotations
 
@@ -74,3 +76,61 @@ def build_second_district(name: str = "其他区", code: str = "330105") -> Seco
         "mediator": mediator,
     }
     return SecondDistrict(district, bureau, rows)
+
+
+def attach_files() -> dict[str, Any]:
+    """A file on the demo district's first question, visit, case and meeting (the
+    files are served by id, through their parent's scope)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from consultations.models import Question, QuestionAttachment
+    from mediation.models import Case, CaseFile
+    from visits.models import Meeting, MeetingAttachment, Visit, VisitPhoto
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+        b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01"
+        b"\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    found: dict[str, Any] = {}
+    question = Question.objects.order_by("pk").first()
+    if question is not None:
+        found["attachment"] = QuestionAttachment.objects.create(
+            question=question,
+            file=ContentFile(png, name="photo.png"),
+            original_name="photo.png",
+            size=len(png),
+            content_type="image/png",
+        )
+    visit = Visit.objects.order_by("pk").first()
+    if visit is not None:
+        found["photo"] = VisitPhoto.objects.create(
+            visit=visit, token=uuid.uuid4().hex, image=ContentFile(png, name="photo.png")
+        )
+    case = Case.objects.order_by("pk").first()
+    if case is not None:
+        found["case_file"] = CaseFile.objects.create(
+            case=case,
+            file=ContentFile(png, name="evidence.png"),
+            original_name="evidence.png",
+            size=len(png),
+            content_type="image/png",
+            uploaded_by=case.applied_by or _any_user(),
+            created_at=timezone.now(),
+        )
+    meeting = Meeting.objects.order_by("pk").first()
+    if meeting is not None:
+        found["meeting_file"] = MeetingAttachment.objects.create(
+            meeting=meeting,
+            token=uuid.uuid4().hex,
+            name="minutes.png",
+            file=ContentFile(png, name="minutes.png"),
+        )
+    return found
+
+
+def _any_user() -> User:
+    return User.objects.order_by("pk").first()  # type: ignore[return-value]

@@ -195,13 +195,14 @@ def personas() -> dict[str, Any]:
     """One user of each role of the demo district, and the bureau admin of a second
     district with rows of its own (api/tests/second_district.py)."""
     from accounts.roles import Role
-    from api.tests.second_district import build_second_district
+    from api.tests.second_district import attach_files, build_second_district
     from firms.models import FirmAdmin, Lawyer
     from mediation.models import Mediator
     from regions.demo import demo_district
     from regions.models import RegionRole, ResidentProfile
 
     demo = demo_district()
+    attach_files()
     outsider = build_second_district().bureau_admin
 
     # The rows of the demo district were made first: the first of each is the demo's.
