@@ -203,6 +203,138 @@ def gets() -> list[tuple[Route, str | None, Any]]:
     return found
 
 
+# The persona table of the pages without an argument: who opens each (200); every other
+# persona gets 404 (the page exists for nobody else). A new page fails until listed.
+BUREAUS = ("bureau", "other district's bureau")
+EVERYONE = (
+    *BUREAUS,
+    "street staff",
+    "community staff",
+    "firm admin",
+    "lawyer",
+    "mediator",
+    "resident",
+)
+OPENS: dict[str, tuple[str, ...]] = {
+    "accounts:login": EVERYONE,
+    "accounts:password_change": EVERYONE,
+    "accounts:security": EVERYONE,
+    "accounts:sms_login": EVERYONE,
+    "assessment:annual_list": (*BUREAUS, "street staff", "firm admin"),
+    "assessment:appeal_list": (*BUREAUS, "street staff", "firm admin"),
+    "assessment:bulletin_list": EVERYONE,
+    "assessment:commendation_list": EVERYONE,
+    "assessment:commendation_new": BUREAUS,
+    "assessment:month_list": (*BUREAUS, "street staff", "firm admin"),
+    "assessment:period_list": (*BUREAUS, "street staff", "firm admin"),
+    "assessment:rules": BUREAUS,
+    "consultations:ask": EVERYONE,
+    "consultations:assist": ("street staff", "community staff"),
+    "consultations:board": BUREAUS,
+    "consultations:directory": EVERYONE,
+    "consultations:duty": ("firm admin", "lawyer"),
+    "consultations:knowledge": EVERYONE,
+    "consultations:mine": EVERYONE,
+    "consultations:notices": EVERYONE,
+    "consultations:question_list": (
+        *BUREAUS,
+        "street staff",
+        "community staff",
+        "firm admin",
+        "lawyer",
+    ),
+    "consultations:queue": ("firm admin", "lawyer"),
+    "consultations:roster": BUREAUS,
+    "consultations:roster_export": BUREAUS,
+    "consultations:service_list": EVERYONE,
+    "consultations:suggest": EVERYONE,
+    "firms:directory": EVERYONE,
+    "firms:firm_list": EVERYONE,
+    "firms:lawyer_add": (*BUREAUS, "firm admin"),
+    "firms:lawyer_list": EVERYONE,
+    "healthz": EVERYONE,
+    "login_log": BUREAUS,
+    "mediation:apply": EVERYONE,
+    "mediation:case_list": EVERYONE,
+    "mediation:file": (*BUREAUS, "street staff", "community staff", "mediator"),
+    "mediation:register": EVERYONE,
+    "mediation:statistics": (*BUREAUS, "street staff"),
+    "mediation:suggest": EVERYONE,
+    "news:list": EVERYONE,
+    "news:mine": EVERYONE,
+    "news:new": (*BUREAUS, "street staff", "firm admin"),
+    "news:review": BUREAUS,
+    "operation_log": BUREAUS,
+    "pairing:community_list": EVERYONE,
+    "pairing:dashboard": (*BUREAUS, "street staff"),
+    "points:adjust": BUREAUS,
+    "points:bureau": BUREAUS,
+    "points:bureau_offers": BUREAUS,
+    "points:coupon_list": EVERYONE,
+    "points:firm_offers": ("firm admin", "lawyer"),
+    "points:history": EVERYONE,
+    "points:home": EVERYONE,
+    "points:offer_add": ("firm admin",),
+    "points:offer_list": EVERYONE,
+    "points:policy_edit": BUREAUS,
+    "points:rule_add": BUREAUS,
+    "points:verify": ("firm admin", "lawyer"),
+    "portal": EVERYONE,
+    "regions:community_list": EVERYONE,
+    "regions:community_options": EVERYONE,
+    "regions:home_community": EVERYONE,
+    "regions:street_list": EVERYONE,
+    "visits:coverage": (*BUREAUS, "street staff", "community staff", "firm admin", "lawyer"),
+    "visits:meeting_create": (*BUREAUS, "street staff", "firm admin"),
+    "visits:meeting_list": EVERYONE,
+    "visits:notice_list": EVERYONE,
+    "visits:plan_list": EVERYONE,
+    "visits:report_list": EVERYONE,
+    "visits:report_rollup": (*BUREAUS, "street staff"),
+    "visits:service_day_list": EVERYONE,
+    "visits:visit_create": ("firm admin", "lawyer"),
+    "visits:visit_list": EVERYONE,
+    "workspace": EVERYONE,
+}
+# Pages that only take a POST (GET answers 405 to everyone).
+POST_ONLY = {"accounts:logout", "assessment:month_compute", "care_mode"}
+# Pages that send the persona on (302): the 2FA step (to the workspace when done or not
+# required), the dashboard link (to the user's own dashboard); 404 for the others.
+REDIRECTS: dict[str, tuple[str, ...]] = {
+    "accounts:two_factor": EVERYONE,
+    "assessment:dashboard": (*BUREAUS, "street staff", "firm admin"),
+}
+
+
+def test_every_page_opens_to_the_personas_of_its_table_only(db):
+    from regions.demo import seed_demo
+
+    seed_demo()
+    people = personas()
+    assert set(people) == set(EVERYONE)
+    pages = {
+        r.name: r for r in routes() if not r.args and not r.name.startswith(("api:", "admin:"))
+    }
+    listed = set(OPENS) | POST_ONLY | set(REDIRECTS)
+    assert set(pages) - listed == set(), "pages missing from the persona table"
+    assert listed - set(pages) == set(), "the persona table names pages that do not exist"
+    wrong = []
+    for name, route in sorted(pages.items()):
+        for who, user in people.items():
+            client = Client()
+            client.force_login(user)
+            if name in POST_ONLY:
+                expected = 405
+            elif name in REDIRECTS:
+                expected = 302 if who in REDIRECTS[name] else 404
+            else:
+                expected = 200 if who in OPENS[name] else 404
+            status = client.get(route.path).status_code
+            if status != expected:
+                wrong.append(f"{name} as {who}: {status}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_page_about_one_row_opens_on_a_row_it_reads(db):
     from regions.demo import seed_demo
 
