@@ -164,3 +164,20 @@ def test_mobile_portal_login_and_care_mode(
     page.get_by_role("button", name="展开菜单").click()
     page.get_by_role("button", name="退出关怀模式").click()
     expect(page.locator("body")).not_to_have_class(re.compile("care-mode"))
+
+
+def test_a_phone_taps_a_lawyer_card_to_the_lawyers_page(
+    world_live: World, browser: Browser, live_server: object
+) -> None:
+    """律师名录 is no dead end: tapping anywhere on a lawyer's card opens the lawyer's
+    page, where the resident asks a question or requests a service."""
+    page = new_page(browser, viewport=MOBILE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server}/firms/directory/")
+    card = page.locator(".lawyer-card").filter(has_text=world_live.lawyer_l.name)
+    expect(card).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "directory-mobile.png", full_page=True)
+    with page.expect_navigation():
+        card.click(position={"x": 20, "y": 60})  # below the name: the whole card is the link
+    expect(page).to_have_url(re.compile(rf"/consultations/lawyers/{world_live.lawyer_l.pk}/$"))
+    expect(page.get_by_role("heading", name=re.compile(world_live.lawyer_l.name))).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "lawyer-page-mobile.png", full_page=True)

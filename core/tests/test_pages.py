@@ -37,6 +37,21 @@ def test_portal_is_public_and_shows_streets_communities_and_lawyers(client, worl
     assert "其他社区" not in body  # one district at a time
 
 
+def test_portal_leads_to_the_question_form_and_to_each_lawyer(client, world):
+    """我要咨询 opens the question form (after sign-in for a visitor), and each lawyer
+    card opens the lawyer's page, where the resident asks or requests a service."""
+    ask = reverse("consultations:ask")
+    body = text(client.get(reverse("portal")))
+    assert f'{reverse("accounts:login")}?next={ask}"' in body
+    assert reverse("consultations:lawyer", args=[world.lawyer_l.pk]) in body
+    signed_in = client
+    signed_in.force_login(world.resident)
+    body = text(signed_in.get(reverse("portal")))
+    assert f'href="{ask}">我要咨询' in body
+    lawyer_page = signed_in.get(reverse("consultations:lawyer", args=[world.lawyer_l.pk]))
+    assert lawyer_page.status_code == 200 and "张律师" in text(lawyer_page)
+
+
 def test_portal_states_the_districts_liaisons_per_community(client, world):
     from regions.services import settings_for
 

@@ -357,6 +357,8 @@ def test_directory_is_public_and_never_shows_phones(client, world, specialties):
     assert "李律师" not in body  # inactive
     assert "13612345678" not in body and "136****" not in body
     assert world.lawyer_l.license_no not in body
+    # Each card opens the lawyer's page (咨询、服务 from there): no dead end.
+    assert reverse("consultations:lawyer", args=[world.lawyer_l.pk]) in body
 
 
 def test_directory_filters(client, world, specialties):
