@@ -1,6 +1,10 @@
 """Sign-in lockout (GB/T 22239-2019 8.1.4.1 b): LOGIN_LOCKOUT_FAILURES failed sign-ins
 within LOGIN_LOCKOUT_WINDOW_SECONDS lock the phone (per account) and, counted apart,
-LOGIN_LOCKOUT_IP_FAILURES lock the client address, for LOGIN_LOCKOUT_SECONDS.
+LOGIN_LOCKOUT_IP_FAILURES lock the client address, for LOGIN_LOCKOUT_SECONDS. The
+address's threshold is ten times the account's: a community office or a law firm signs
+in many people from one address, and one person's mistyped password must not lock them
+all out. When WARN_TRIES_LEFT tries or fewer are left before the account locks (from
+the third failure on, with the default five), the person is told how many.
 
 A successful sign-in clears its phone's count only: an address that tried many
 accounts stays counted. accounts.services writes the login-log entries.
@@ -19,6 +23,8 @@ from django.utils import timezone
 from accounts.models import LoginLock
 
 Scope = LoginLock.Scope
+# The sign-in page warns of the coming lock when this many tries or fewer are left.
+WARN_TRIES_LEFT = 2
 
 
 @dataclass(frozen=True)
@@ -63,11 +69,27 @@ def _order(lock: Lock) -> int:
     return 0 if lock.scope == Scope.PHONE else 1
 
 
-def register_failure(*, phone: str, ip: str | None, now: datetime | None = None) -> list[Lock]:
-    """Count one failed sign-in; return the locks it set (account first)."""
+@dataclass(frozen=True)
+class Failure:
+    """One failed sign-in counted: the locks it set (account first), and how many more
+    failures the account may have before it locks (None: no warning yet)."""
+
+    locks: list[Lock]
+    tries_left: int | None = None
+
+    def warning(self) -> str:
+        if self.locks or self.tries_left is None:
+            return ""
+        minutes = settings.LOGIN_LOCKOUT_SECONDS // 60
+        return f"再错 {self.tries_left} 次，账号将锁定 {minutes} 分钟"
+
+
+def register_failure(*, phone: str, ip: str | None, now: datetime | None = None) -> Failure:
+    """Count one failed sign-in: the locks it set, and the account's tries left."""
     now = now or timezone.now()
     window = timedelta(seconds=settings.LOGIN_LOCKOUT_WINDOW_SECONDS)
     locks = []
+    tries_left: int | None = None
     for scope, key, limit in _keys(phone, ip):
         with transaction.atomic():
             row, _ = LoginLock.objects.select_for_update().get_or_create(
@@ -82,8 +104,10 @@ def register_failure(*, phone: str, ip: str | None, now: datetime | None = None)
                 row.failures = 0
                 row.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
                 locks.append(Lock(scope, row.locked_until))
+            elif scope == Scope.PHONE and limit - row.failures <= WARN_TRIES_LEFT:
+                tries_left = limit - row.failures
             row.save()
-    return sorted(locks, key=_order)
+    return Failure(sorted(locks, key=_order), tries_left)
 
 
 def register_success(*, phone: str) -> None:

@@ -191,7 +191,8 @@ def fail_sign_in(
     record_login(
         request=request, phone=phone, method=method, success=False, reason=message, user=user
     )
-    locks = lockout.register_failure(phone=phone, ip=client_ip(request))
+    failure = lockout.register_failure(phone=phone, ip=client_ip(request))
+    locks = failure.locks
     for lock in locks:
         on_phone = lock.scope == lockout.Scope.PHONE
         record_login(
@@ -204,7 +205,8 @@ def fail_sign_in(
         )
     if locks:
         raise SignInError(f"{message}。{locks[0].message}", "locked", locks[0])
-    raise SignInError(message, code)
+    warning = failure.warning()
+    raise SignInError(f"{message}（{warning}）" if warning else message, code)
 
 
 def _disable_if_idle(*, request: Any, user: User, method: str) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -57,7 +58,15 @@ def password_login(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "sms_form": SmsLoginForm(), "tab": "password", "next": _next_url(request)},
+        {
+            "form": form,
+            "sms_form": SmsLoginForm(),
+            "tab": "password",
+            "next": _next_url(request),
+            # What the page tells of the lockout (accounts.lockout).
+            "lockout_failures": settings.LOGIN_LOCKOUT_FAILURES,
+            "lockout_minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
+        },
     )
 
 

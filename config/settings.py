@@ -264,7 +264,8 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 ACCOUNT_IDLE_DAYS = env_int("ACCOUNT_IDLE_DAYS", 90, minimum=1)
 # Failed sign-ins (within the window) that lock a phone / a client address, and for how long.
 LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5, minimum=1)
-LOGIN_LOCKOUT_IP_FAILURES = env_int("LOGIN_LOCKOUT_IP_FAILURES", 5, minimum=1)
+# An office signs in many people from one address: ten times the account's threshold.
+LOGIN_LOCKOUT_IP_FAILURES = env_int("LOGIN_LOCKOUT_IP_FAILURES", 50, minimum=1)
 LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 30 * 60, minimum=60)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 30 * 60, minimum=60)
 # Sessions end after this long without a request, and this long after signing in.

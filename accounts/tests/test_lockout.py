@@ -44,6 +44,34 @@ def test_five_wrong_passwords_lock_the_account_for_thirty_minutes(world, client,
     assert lock.reason.startswith("锁定：登录失败次数过多")
 
 
+def test_from_the_third_failure_the_page_warns_of_the_lock(world, client, settings):
+    phone = world.lawyer_f.phone
+    pages = [attempt(client, phone).content.decode() for _ in range(4)]
+    assert all("手机号或密码不正确" in page for page in pages)
+    assert "再错" not in pages[0] and "再错" not in pages[1]
+    assert "再错 2 次，账号将锁定 30 分钟" in pages[2]
+    assert "再错 1 次，账号将锁定 30 分钟" in pages[3]
+    fifth = attempt(client, phone).content.decode()
+    assert "账号已锁定" in fifth and "再错" not in fifth
+    # A phone with no account is counted and warned alike (nothing tells it apart).
+    unknown = [attempt(client, "13912345670").content.decode() for _ in range(3)]
+    assert "再错 2 次" in unknown[2]
+
+
+def test_an_office_address_is_not_locked_by_one_persons_mistakes(world, client, settings):
+    """Ten times the account's threshold: a community office or a firm shares one
+    address, and one person locking their own account leaves the others signing in."""
+    assert settings.LOGIN_LOCKOUT_IP_FAILURES == 10 * settings.LOGIN_LOCKOUT_FAILURES
+    for _ in range(settings.LOGIN_LOCKOUT_FAILURES):
+        attempt(client, world.lawyer_f.phone, ip="10.8.8.8")
+    assert (
+        "账号已锁定"
+        in attempt(client, world.lawyer_f.phone, PASSWORD, ip="10.8.8.8").content.decode()
+    )
+    colleague = attempt(client, world.lawyer_g.phone, PASSWORD, ip="10.8.8.8")
+    assert colleague.status_code == 302  # same address, signed in
+
+
 def test_the_lock_ends_after_its_time(world, client, clock, settings):
     settings.LOGIN_LOCKOUT_FAILURES = 2
     phone = world.lawyer_f.phone
@@ -124,3 +152,11 @@ def test_current_lock_prefers_the_account(db):
     assert lock is not None and lock.scope == "phone"
     assert lockout.current_lock(phone="13900000008", ip="10.0.0.2") is None
     assert lockout.current_lock(phone="", ip=None) is None
+
+
+def test_the_password_tab_tells_how_to_register_and_what_locks(client, settings, db):
+    settings.LOGIN_LOCKOUT_FAILURES, settings.LOGIN_LOCKOUT_SECONDS = 6, 20 * 60
+    body = client.get(reverse(LOGIN), {"next": "/consultations/ask/"}).content.decode()
+    assert "新手机号验证后即注册为居民账号" in body
+    assert f'href="{reverse("accounts:sms_login")}?next=/consultations/ask/"' in body
+    assert "连续输错 6 次，账号将锁定 20 分钟" in body  # the settings, not a number of its own

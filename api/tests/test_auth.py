@@ -298,6 +298,7 @@ def test_me_lists_every_role_of_a_lawyer(world):
 
 
 def test_lockout_after_repeated_wrong_passwords(world, settings):
+    settings.LOGIN_LOCKOUT_IP_FAILURES = settings.LOGIN_LOCKOUT_FAILURES  # both lock here
     wrong = {"phone": world.resident.phone, "password": "wrong"}
     statuses = [
         APIClient().post("/api/auth/token/", wrong).status_code
@@ -349,7 +350,8 @@ def test_wrong_second_factor_is_refused_counted_and_logged(world, sms_outbox, se
     payload["otp"] = f"{(int(code) + 1) % 10**6:06d}"
     response = APIClient().post("/api/auth/token/", payload)
     assert response.status_code == 400
-    assert response.json()["message"] == "二次验证码：验证码不正确"
+    # One try left before the lock: the person is told.
+    assert response.json()["message"] == "二次验证码：验证码不正确（再错 1 次，账号将锁定 30 分钟）"
     log = LoginLog.objects.get(method=LoginLog.Method.SECOND_FACTOR)
     assert (log.user, log.success) == (world.bureau_admin, False)
     assert APIClient().post("/api/auth/token/", payload).status_code == 429  # 2nd failure
