@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: with DEBUG on, the framework's debug pages become the site's error pages.
+    "core.views_errors.FriendlyErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,6 +247,10 @@ LOGGING = {
 }
 
 SITE_NAME = "尚法云"
+# Error pages: the site's own, in Chinese (core.views_errors); with DEBUG on, set
+# FRIENDLY_ERRORS=false to see the framework's debug pages instead.
+CSRF_FAILURE_VIEW = "core.views_errors.csrf_failure"
+FRIENDLY_ERRORS = env_bool("FRIENDLY_ERRORS", default=True)
 DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
 
 # Celery (production): broker and results in Redis. Without REDIS_URL, tasks run
