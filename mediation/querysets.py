@@ -140,3 +140,5 @@ CASE_WORKERS = Gate(
     (Role.MEDIATOR, Role.LAWYER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.BUREAU_ADMIN)
 )
 MEDIATORS = Gate((Role.MEDIATOR,), superuser=False)
+# Who applies for mediation for themselves (the case list offers it): residents.
+RESIDENTS = Gate((Role.RESIDENT,), superuser=False)

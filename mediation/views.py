@@ -59,7 +59,7 @@ from mediation.models import (
     Organization,
 )
 from mediation.pdf import agreement_pdf
-from mediation.querysets import CASE_WORKERS, FILING, MEDIATORS, oversees_cases
+from mediation.querysets import CASE_WORKERS, FILING, MEDIATORS, RESIDENTS, oversees_cases
 from mediation.timeline import timeline
 from regions.models import Community, District, ResidentProfile
 
@@ -108,6 +108,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ),
             "now": timezone.now(),
             "is_mediator": mediator,
+            # Those who work on cases are offered to apply for one only as residents.
+            "offer_apply": not working or RESIDENTS.holds(request.user),
             "can_file": bool(_filing_communities(request.user).exists()),
         },
     )

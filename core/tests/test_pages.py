@@ -420,3 +420,15 @@ def test_operation_log_pages_by_time_without_counting(client_for, world):
     )
     assert list(page) + list(second) == expected[:40]
     assert not set(page) & set(second)
+
+
+def test_superuser_workspace_does_not_take_them_for_a_resident(client, world):
+    client.force_login(world.superuser)
+    body = text(client.get(reverse("workspace")))
+    assert "您是系统管理员" in body and "/admin/" in body
+    assert "如果您是社区居民" not in body and "暂未分配任何角色" not in body
+
+
+def test_portal_has_one_heading_for_the_service_days(client, world):
+    body = text(client.get(reverse("portal")))
+    assert body.count("近期社区法律服务日") == 1 and "近期服务日<" not in body

@@ -507,3 +507,15 @@ def test_assign_form_offers_the_chosen_organizations_mediators(world, setup):
     )
     assert response.status_code == 400  # M1 is not offered for the street's committee
     assert setup.s1.name in response.content.decode()
+
+
+def test_only_residents_are_offered_to_apply(world, setup):
+    """A mediator or the staff see no 申请调解 button, nor an empty list inviting them to
+    apply; a resident does."""
+    url = reverse("mediation:case_list")
+    apply_url = reverse("mediation:apply")
+    for worker in (setup.m1.user, world.street_staff_a, world.bureau_admin):
+        html = login(worker).get(url).content.decode()
+        assert f'href="{apply_url}"' not in html
+    resident = login(world.resident).get(url).content.decode()
+    assert f'href="{apply_url}"' in resident and "在线申请调解" in resident
