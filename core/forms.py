@@ -4,7 +4,7 @@ phone fields, and turning a service's ValidationError into form errors."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,14 +47,28 @@ def listed(iterator: type[ModelChoiceIterator]) -> type[ModelChoiceIterator]:
     return _LISTED[iterator]
 
 
+BLANK_DASH = "---------"  # the framework's empty choice
+PLEASE_CHOOSE = _("请选择")
+
+
 def bootstrap(form: forms.BaseForm) -> None:
     """Give every widget its Bootstrap class (templates/includes/form_fields.html renders
     widgets as they are; single check boxes are styled there), and model selects their
-    choices by one plain query (``ListedChoiceIterator``)."""
+    choices by one plain query (``ListedChoiceIterator``). The framework's empty choice
+    "---------" reads 请选择."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == BLANK_DASH:
+                field.empty_label = PLEASE_CHOOSE
             field.iterator = listed(field.iterator)
             field.widget.choices = field.choices  # type: ignore[attr-defined]
+        elif isinstance(field, forms.ChoiceField):
+            choices: list[Any] = list(cast(Any, field.choices))
+            if any(label == BLANK_DASH for _value, label in choices):
+                field.choices = [
+                    (value, PLEASE_CHOOSE if label == BLANK_DASH else label)
+                    for value, label in choices
+                ]
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
             continue

@@ -83,7 +83,7 @@ def test_model_selects_read_their_choices_by_one_plain_query(world):
         html = str(form["community"]) + str(form["communities"])
     assert [q["sql"].split()[0] for q in queries] == ["SELECT", "SELECT"]
     assert not any("DECLARE" in q["sql"] for q in queries)
-    assert options(html) == [("", True, "---------"), *expected, *expected]
+    assert options(html) == [("", True, "请选择"), *expected, *expected]  # not "---------"
     # The same choices, and the same validation, as the framework's own.
     bound = CommunityForm({"community": world.community_a1.pk})
     assert bound.is_valid() and bound.cleaned_data["community"] == world.community_a1
@@ -102,5 +102,15 @@ def test_filter_selects_keep_their_own_choices(world):
         html = str(filterset.form["community"])
     assert not any("DECLARE" in q["sql"] for q in queries) and len(queries) == 1
     names = [label for _value, _selected, label in options(html)]
-    assert names[:2] == ["---------", "未填社区"]
+    assert names[:2] == ["请选择", "未填社区"]
     assert names[2:] == [c.name for c in Community.objects.order_by("pk")]
+
+
+def test_a_blank_choice_reads_please_choose(db):
+    class KindForm(forms.Form):
+        kind = forms.ChoiceField(choices=[("", "---------"), ("a", "甲"), ("b", "乙")])
+
+    form = KindForm()
+    bootstrap(form)
+    html = str(form["kind"])
+    assert "请选择" in html and "---------" not in html and "甲" in html
