@@ -295,20 +295,23 @@ def _questions(district: District, rng: random.Random, now: datetime) -> dict[st
             )
     QuestionAssignment.objects.bulk_create(assignments)
     Reply.objects.bulk_create(replies)
-    entries = [
-        KnowledgeEntry(
-            question=q,
-            district=district,
-            category=q.category,
-            title=q.title,
-            question_text=q.text,
-            answer_text=answer,
-            tokens=" ".join(knowledge.segment(f"{q.title}\n{q.text}\n{answer}")),
-            published_at=reply_at,
-        )
-        for q, _lawyers, _reason, answer, reply_at in plans
-        if q.is_public and reply_at is not None
-    ]
+    # The demo's questions are drawn from a few dozen texts, so several residents ask
+    # the same one: the knowledge base keeps the first answer to each (a visitor sees
+    # each entry once, in the list and in the suggestions while typing).
+    published: dict[str, KnowledgeEntry] = {}
+    for q, _lawyers, _reason, answer, reply_at in plans:
+        if q.is_public and reply_at is not None and q.title not in published:
+            published[q.title] = KnowledgeEntry(
+                question=q,
+                district=district,
+                category=q.category,
+                title=q.title,
+                question_text=q.text,
+                answer_text=answer,
+                tokens=" ".join(knowledge.segment(f"{q.title}\n{q.text}\n{answer}")),
+                published_at=reply_at,
+            )
+    entries = list(published.values())
     KnowledgeEntry.objects.bulk_create(entries)
     return {
         "questions": len(questions),

@@ -29,7 +29,11 @@ def test_seed_is_realistic_and_idempotent(world, django_assert_max_num_queries):
     assert qs.filter(first_replied_at__isnull=True, reply_deadline__gt=now).count() == 8
     assert qs.filter(escalated_at__isnull=False, first_replied_at__isnull=True).count() == 4
     assert qs.filter(rating__isnull=False).exists()
-    assert KnowledgeEntry.objects.filter(district=world.district).exists()
+    entries = KnowledgeEntry.objects.filter(district=world.district)
+    assert entries.exists()
+    # Each demo text once in the knowledge base, however many residents asked it.
+    titles = list(entries.values_list("title", flat=True))
+    assert len(titles) == len(set(titles))
     assert DutyShift.objects.filter(district=world.district).exists()
     assert set(ServiceRequest.objects.values_list("status", flat=True)) >= {"accepted", "declined"}
     assert len(set(qs.values_list("case_number", flat=True))) == demo.QUESTIONS
