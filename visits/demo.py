@@ -200,6 +200,8 @@ def _visits(
         plan = plans.get((p.community_id, p.firm_id))
         if not team or plan is None:
             continue
+        # The record is kept by a lawyer of the team who has an account.
+        recorder = next((lawyer.user_id for lawyer in team if lawyer.user_id), None)
         pace = rng.uniform(0.35, 0.6) if p.pk in lagging else rng.uniform(1.2, 1.5)
         monthly = plan.households_total / 12 * pace
         seen: list[tuple[str, str, str]] = []
@@ -252,7 +254,7 @@ def _visits(
                         else FollowUp.NONE,
                         status=status,
                         dispute_reason=reason,
-                        recorded_by_id=team[0].user_id,
+                        recorded_by_id=recorder,
                         submitted_at=None if status == VisitStatus.DRAFT else _aware(day, 18),
                         reviewed_by_id=staff.get(p.community_id)
                         if status in (VisitStatus.CONFIRMED, VisitStatus.DISPUTED)

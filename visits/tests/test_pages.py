@@ -462,3 +462,12 @@ def test_resident_panel_shows_the_next_day_and_the_sign_up_in_one_query(
     # Another resident's sign-up is not theirs.
     request.user = w.community_staff_a1
     assert resident_panel(request, binding) == {"day": day, "signed_up": False}
+
+
+def test_a_visit_without_a_recorder_shows_a_dash_not_an_empty_name(paired, client_for):  # type: ignore[no-untyped-def]
+    visit = record(paired)
+    Visit.objects.filter(pk=visit.pk).update(recorded_by=None)
+    response = client_for(paired.firm_admin_f).get(reverse("visits:visit_detail", args=[visit.pk]))
+    html = response.content.decode()
+    assert '记录人</dt><dd class="col-8 col-md-10">—' in html
+    assert '记录人</dt><dd class="col-8 col-md-10">，' not in html
