@@ -6,6 +6,7 @@ Every page starts from ``visible_to``; rows outside the user's scope answer 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -73,6 +74,8 @@ from core.scope import get_principal
 from core.views import in_scope, public_rows, scoped_get_or_404
 from firms.models import Lawyer
 from pairing.models import Pairing
+from points import services as points_services
+from points.choices import Action as PointsAction
 from regions.models import Community, District
 
 PAGE_SIZE = 20
@@ -247,7 +250,9 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/question_detail.html", context)
 
 
-def _act(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, action: Any, success: str | Callable[[Question], str]
+) -> HttpResponse:
     q = _question(request, pk)
     try:
         action(q)
@@ -257,8 +262,22 @@ def _act(request: HttpRequest, pk: int, action: Any, success: str) -> HttpRespon
     except PermissionDenied:
         raise Http404 from None
     else:
-        messages.success(request, success)
+        messages.success(request, success(q) if callable(success) else success)
     return redirect("consultations:question_detail", q.pk)
+
+
+def _closed(request: HttpRequest) -> Callable[[Question], str]:
+    """The thanks after closing, with the points the rating earned, if any."""
+
+    def message(q: Question) -> str:
+        points = points_services.earned_points(
+            user=request.user, action=PointsAction.ANSWER_RATING, source=q
+        )
+        if points:
+            return _("咨询已结束，感谢您的评价！评价解答获得 %(n)s 积分") % {"n": points}
+        return str(_("咨询已结束，感谢您的评价"))
+
+    return message
 
 
 @login_required
@@ -291,7 +310,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             rating=data["rating"],
             comment=data["comment"],
         ),
-        _("咨询已结束，感谢您的评价"),
+        _closed(request),
     )
 
 

@@ -223,6 +223,13 @@ def source_key(action: str, source: models.Model) -> str:
     return f"earn:{action}:{source._meta.label_lower}:{source.pk}"
 
 
+def earned_points(*, user: Any, action: str, source: models.Model) -> int:
+    """The points ``user`` earned for ``action`` caused by ``source`` (0 if none): what a
+    page says after the act ("获得 5 积分")."""
+    found = _existing(source_key(action, source))
+    return found.amount if found is not None and found.account.user_id == user.pk else 0
+
+
 def _period_starts(now: datetime) -> tuple[datetime, datetime, datetime]:
     """Start of the local day, month and year containing ``now`` (Asia/Shanghai)."""
     today = timezone.localtime(now).date()

@@ -178,6 +178,29 @@ def test_reply_close_and_rate_on_screen(world, client_for, now):
     assert (q.status, q.rating) == (QuestionStatus.CLOSED, 5)
 
 
+@pytest.mark.parametrize("points", [5, 0])
+def test_rating_an_answer_says_the_points_it_earned(world, client_for, now, points):
+    from points.choices import Action
+    from points.models import EarningRule
+
+    if points:
+        EarningRule.objects.create(
+            district=world.district, action=Action.ANSWER_RATING, points=points
+        )
+    pair(world)
+    q = ask(world, now=now)
+    lawyer = client_for(world.lawyer_f)
+    lawyer.post(f"/consultations/questions/{q.pk}/conflict/", {"decision": "confirm"})
+    lawyer.post(f"/consultations/questions/{q.pk}/reply/", {"text": "可以要求饲养人赔偿。"})
+    resident = client_for(world.resident)
+    page = resident.post(f"/consultations/questions/{q.pk}/close/", {"rating": "4"}, follow=True)
+    body = page.content.decode()
+    if points:
+        assert "感谢您的评价！评价解答获得 5 积分" in body
+    else:  # no rule in force: just the thanks
+        assert "咨询已结束，感谢您的评价" in body and "评价解答获得" not in body
+
+
 def test_hand_over_on_screen(world, client_for, now, team):
     pair(world)
     q = ask(world, now=now, is_public=True)
