@@ -437,10 +437,7 @@ def verify_coupon(*, actor: Any, code: str, now: datetime | None = None) -> Coup
     of two firms or two clerks verifying at once only one changes the row.
     """
     now = now or timezone.now()
-    code = normalize_code(code)
-    coupon = Coupon.objects.verifiable_by(actor).filter(code=code).first() if code else None
-    if coupon is None:
-        raise PointsError(_("券码不存在或不是本所的优惠券"))
+    coupon = _verifiable(actor, code)
     won = Coupon.objects.filter(
         pk=coupon.pk,
         firm_id=coupon.firm_id,
@@ -449,6 +446,25 @@ def verify_coupon(*, actor: Any, code: str, now: datetime | None = None) -> Coup
     ).update(status=CouponStatus.USED, used_at=now, used_by=actor)
     coupon.refresh_from_db()
     if not won:
+        raise _refusal(coupon, now)
+    return coupon
+
+
+def _verifiable(actor: Any, code: str) -> Coupon:
+    code = normalize_code(code)
+    coupon = Coupon.objects.verifiable_by(actor).filter(code=code).first() if code else None
+    if coupon is None:
+        raise PointsError(_("券码不存在或不是本所的优惠券"))
+    return coupon
+
+
+def check_coupon(*, actor: Any, code: str, now: datetime | None = None) -> Coupon:
+    """The coupon a firm is about to verify, shown for a confirmation first: refused as
+    verify_coupon would refuse it (unknown, another firm's, used, cancelled, expired);
+    nothing is written."""
+    now = now or timezone.now()
+    coupon = _verifiable(actor, code)
+    if coupon.status != CouponStatus.ISSUED or coupon.expires_at <= now:
         raise _refusal(coupon, now)
     return coupon
 

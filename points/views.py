@@ -117,9 +117,22 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def redeem(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what the coupon costs and gives, to confirm; POST: redeem it."""
     offer = scoped_get_or_404(Offer, request.user, pk, "available_to")
+    if request.method != "POST":
+        account = in_scope(PointsAccount, request.user, "owned_by").first()
+        balance = account.balance if account else 0
+        return render(
+            request,
+            "points/redeem_confirm.html",
+            {
+                "offer": offer,
+                "balance": balance,
+                "left": balance - offer.points_cost,
+                "redeem_key": secrets.token_hex(16),  # one per page view: a resubmit retries
+            },
+        )
     key = (request.POST.get("key") or "")[:64] or None
     try:
         coupon = services.redeem(user=request.user, offer=offer, key=f"web:{key}" if key else None)
@@ -299,23 +312,33 @@ def verify(request: HttpRequest) -> HttpResponse:
     """A firm verifies a coupon when the service is paid for (code typed or scanned)."""
     if not _works_for_a_firm(request.user):
         raise Http404
-    result = None
+    result = pending = None
     form = VerifyForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
         try:
-            result = services.verify_coupon(actor=request.user, code=form.cleaned_data["code"])
+            # First the coupon is shown to confirm; only 确认核销 uses it up.
+            if request.POST.get("confirm"):
+                result = services.verify_coupon(actor=request.user, code=code)
+            else:
+                pending = services.check_coupon(actor=request.user, code=code)
         except ValidationError as exc:
             form.add_error("code", exc)
         else:
-            messages.success(request, _("核销成功"))
-            form = VerifyForm()
+            if result is not None:
+                messages.success(request, _("核销成功"))
+                form = VerifyForm()
     recent = (
         in_scope(Coupon, request.user, "verifiable_by")
         .filter(status=CouponStatus.USED)
         .select_related("offer", "used_by", "account__user")
         .order_by("-used_at")[:10]
     )
-    return render(request, "points/verify.html", {"form": form, "result": result, "recent": recent})
+    return render(
+        request,
+        "points/verify.html",
+        {"form": form, "result": result, "pending": pending, "recent": recent},
+    )
 
 
 # ---------------------------------------------------------------------------

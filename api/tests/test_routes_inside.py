@@ -123,6 +123,7 @@ READS: dict[str, Any] = {
     "pairing:add_community_post": _communities_to_pair,
     "pairing:pair": _communities_to_pair,
     "points:coupon_detail": "owned_by",
+    "points:redeem": "available_to",
     "visits:plan_file": _communities_to_plan,
 }
 # Pages about one row that only take a POST (GET answers 405).
@@ -155,7 +156,6 @@ ACTIONS = {
     "points:offer_review",
     "points:offer_submit",
     "points:offer_withdraw",
-    "points:redeem",
     "regions:member_deactivate",
     "visits:notice_resolve",
     "visits:photo_delete",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -38,6 +39,21 @@ def test_resident_pages(world: Any, rules: Any, offer: Offer, client_for: Any) -
     assert "测试充值" in client.get(url("history")).text
     offers = client.get(url("offer_list"))
     assert "合同审查八折" in offers.text and "60 积分兑换" in offers.text
+
+
+def test_redeeming_asks_for_a_confirmation_first(world: Any, offer: Offer, client_for: Any) -> None:
+    fund(world, world.resident, 100)
+    client = client_for(world.resident)
+    offers = client.get(url("offer_list")).text
+    assert f'href="{url("redeem", offer.pk)}"' in offers  # a link to the confirmation
+    page = client.get(url("redeem", offer.pk))
+    assert page.status_code == 200 and "确认兑换" in page.text
+    assert "需要积分" in page.text and "兑换后剩余" in page.text and "40 分" in page.text
+    assert not Coupon.objects.exists()  # looking changes nothing
+    key = re.search(r'name="key" value="([0-9a-f]+)"', page.text)
+    assert key is not None
+    done = client.post(url("redeem", offer.pk), {"key": key.group(1)})
+    assert done.status_code == 302 and Coupon.objects.count() == 1
 
 
 def test_redeem_retry_and_coupon_pages(world: Any, offer: Offer, client_for: Any) -> None:
@@ -85,6 +101,7 @@ def test_offers_not_open_to_the_resident_answer_404(world: Any, client_for: Any)
     client = client_for(world.resident)
     for o in (foreign, draft):
         assert client.post(url("redeem", o.pk)).status_code == 404
+        assert client.get(url("redeem", o.pk)).status_code == 404
     assert not Coupon.objects.exists()
 
 
@@ -95,10 +112,17 @@ def test_firm_verifies_its_coupons_only(world: Any, offer: Offer, client_for: An
     assert page.status_code == 200 and f'value="{coupon.code}"' in page.text
     refused = client_for(world.lawyer_g).post(url("verify"), {"code": coupon.code})
     assert "不是本所" in refused.text
-    ok = client_for(world.lawyer_f).post(url("verify"), {"code": coupon.code})
+    # The code first shows the coupon to check; only 确认核销 uses it up.
+    shown = client_for(world.lawyer_f).post(url("verify"), {"code": coupon.code})
+    assert "请核对后确认核销" in shown.text and "合同审查八折" in shown.text
+    coupon.refresh_from_db()
+    assert coupon.status == CouponStatus.ISSUED
+    ok = client_for(world.lawyer_f).post(url("verify"), {"code": coupon.code, "confirm": "1"})
     assert "核销成功" in ok.text
+    coupon.refresh_from_db()
+    assert coupon.status == CouponStatus.USED
     again = client_for(world.firm_admin_f).post(url("verify"), {"code": coupon.code})
-    assert "已于" in again.text
+    assert "已于" in again.text and "请核对后确认核销" not in again.text
     for user in (world.resident, world.bureau_admin):
         assert client_for(user).get(url("verify")).status_code == 404
 
