@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Category, DutyShift
+from consultations.services import MAX_TEXT
 from core.forms import BootstrapFormMixin, FastSelect, OptionalPhoneField
 from firms.models import LawFirm, Lawyer, Specialty
 from regions.forms import (
@@ -59,9 +60,11 @@ class AskForm(BootstrapFormMixin, CommunityPickerMixin):
     )
     text = forms.CharField(
         label=_("问题描述"),
+        max_length=MAX_TEXT,
         widget=forms.Textarea(
             attrs={
                 "rows": 6,
+                "data-counter": "",  # static/js/counter.js: 已输入 N / 3000 字
                 "hx-get": reverse_lazy("consultations:suggest"),
                 "hx-trigger": "keyup changed delay:600ms",
                 "hx-target": "#kb-suggestions",
@@ -70,7 +73,10 @@ class AskForm(BootstrapFormMixin, CommunityPickerMixin):
             }
         ),
         help_text=_("请写清事情经过和您的诉求；输入时下方会显示相似问题的解答"),
-        error_messages={"required": _("请填写问题描述")},
+        error_messages={
+            "required": _("请填写问题描述"),
+            "max_length": _("问题描述不能超过 %(limit_value)d 字（现有 %(show_value)d 字）"),
+        },
     )
     parties = forms.CharField(
         label=_("涉及的当事人"),

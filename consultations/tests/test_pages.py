@@ -565,3 +565,22 @@ def test_the_assigned_lawyers_page_does_not_ask_about_duty(world, client_for, te
         x for x in queries if x["sql"].split(" FROM ", 1)[-1].startswith('"consultations_duty')
     ]
     assert not roster, roster
+
+
+def test_the_question_form_counts_characters_and_refuses_too_many(world, client_for):
+    from consultations.services import MAX_TEXT
+
+    client = client_for(world.resident)
+    html = client.get("/consultations/ask/").content.decode()
+    assert f'maxlength="{MAX_TEXT}"' in html and "data-counter" in html
+    assert "js/counter.js" in html
+    too_long = client.post(
+        "/consultations/ask/",
+        {
+            "community": world.community_a1.pk,
+            "category": category().pk,
+            "text": "字" * (MAX_TEXT + 1),
+        },
+    )
+    assert f"问题描述不能超过 {MAX_TEXT} 字（现有 {MAX_TEXT + 1} 字）" in too_long.content.decode()
+    assert not Question.objects.exists()

@@ -181,3 +181,16 @@ def test_a_phone_taps_a_lawyer_card_to_the_lawyers_page(
     expect(page).to_have_url(re.compile(rf"/consultations/lawyers/{world_live.lawyer_l.pk}/$"))
     expect(page.get_by_role("heading", name=re.compile(world_live.lawyer_l.name))).to_be_visible()
     page.screenshot(path=ARTIFACTS / "lawyer-page-mobile.png", full_page=True)
+
+
+def test_the_question_form_counts_what_is_typed(
+    world_live: World, browser: Browser, live_server: object
+) -> None:
+    page = new_page(browser, viewport=MOBILE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    sign_in(page, str(live_server), world_live.resident.phone, PASSWORD)
+    page.goto(f"{live_server}/consultations/ask/")
+    counter = page.locator(".char-counter")
+    expect(counter).to_have_text("已输入 0 / 3000 字")
+    page.get_by_label("问题描述").fill("楼上的狗每天夜里叫，影响休息，怎么办？")
+    expect(counter).to_have_text("已输入 19 / 3000 字")
+    page.screenshot(path=ARTIFACTS / "ask-counter-mobile.png", full_page=True)
