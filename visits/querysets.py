@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.roles import Role
@@ -139,6 +149,29 @@ class ServiceDayQuerySet(ScopedQuerySet):
 
     def followed_by(self, user: Any) -> Self:
         return self.scoped(self.followed, user)
+
+    def nearest_first(self, user: Any) -> Self:
+        """The days of the user's own community first, then of their street, then the
+        rest, each by date: a resident reads her own before another street's. Without a
+        home community, by date."""
+        from regions.models import ResidentProfile
+
+        home = (
+            ResidentProfile.objects.owned_by(user)
+            .values_list("community_id", "community__street_id")
+            .first()
+        )
+        order = ("date", "community__street__name", "community__name")
+        if home is None or home[0] is None:
+            return self.order_by(*order)
+        community_id, street_id = home
+        nearness = Case(
+            When(community_id=community_id, then=0),
+            When(community__street_id=street_id, then=1),
+            default=2,
+            output_field=IntegerField(),
+        )
+        return self.annotate(nearness=nearness).order_by("nearness", *order)
 
     def with_signed_up(self, user: Any) -> Self:
         """Each day with ``signed_up``: whether this (signed-in) user signed up for it."""

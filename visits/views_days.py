@@ -37,11 +37,7 @@ def _days() -> ServiceDayQuerySet:
 def service_day_list(request: HttpRequest) -> HttpResponse:
     """The public calendar: upcoming service days (the portal links here)."""
     today = timezone.localdate()
-    qs = (
-        _days()
-        .filter(date__gte=today)
-        .order_by("date", "community__street__name", "community__name")
-    )
+    qs = _days().filter(date__gte=today).nearest_first(request.user)
     if request.user.is_authenticated:
         qs = qs.with_signed_up(request.user)
     filterset = page_filter(PublicServiceDayFilter, request, qs, ["street", "community"])

@@ -26,13 +26,15 @@ def service_day_box(context: dict[str, Any], community: Any) -> dict[str, Any]:
     }
 
 
-@register.inclusion_tag("visits/includes/upcoming_service_days.html")
-def upcoming_service_days(district: Any) -> dict[str, Any]:
-    """The portal's calendar: the next service days of the district."""
+@register.inclusion_tag("visits/includes/upcoming_service_days.html", takes_context=True)
+def upcoming_service_days(context: Any, district: Any) -> dict[str, Any]:
+    """The portal's calendar: the next service days of the district, the signed-in
+    resident's own community and street first."""
+    request = context.get("request")
     days = (
         ServiceDay.objects.published()
         .filter(community__street__district=district, date__gte=timezone.localdate())
         .select_related("community__street")
-        .order_by("date", "community__street__name", "community__name")[:UPCOMING]
+        .nearest_first(getattr(request, "user", None))[:UPCOMING]
     )
     return {"days": days, "district": district}

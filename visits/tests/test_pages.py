@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -471,3 +472,30 @@ def test_a_visit_without_a_recorder_shows_a_dash_not_an_empty_name(paired, clien
     html = response.content.decode()
     assert '记录人</dt><dd class="col-8 col-md-10">—' in html
     assert '记录人</dt><dd class="col-8 col-md-10">，' not in html
+
+
+def test_a_resident_reads_her_own_communitys_days_first(paired, client_for):  # type: ignore[no-untyped-def]
+    """The calendar and the home page start with the resident's community, then her
+    street, then the rest (each by date); a visitor reads them by date."""
+    w = paired
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    soon = ServiceDay.objects.create(
+        community=w.community_b1, month=month, date=today + timedelta(days=1)
+    )
+    street = ServiceDay.objects.create(
+        community=w.community_a2, month=month, date=today + timedelta(days=5)
+    )
+    mine = ServiceDay.objects.create(
+        community=w.community_a1, month=month, date=today + timedelta(days=9)
+    )
+    url = reverse("visits:service_day_list")
+    resident = client_for(w.resident)  # lives in A1, street A
+    order = [d.pk for d in resident.get(url).context["page_obj"]]
+    assert order[:3] == [mine.pk, street.pk, soon.pk]
+    visitor = Client()
+    assert [d.pk for d in visitor.get(url).context["page_obj"]][:3] == [soon.pk, street.pk, mine.pk]
+    home = resident.get(reverse("portal")).content.decode()
+    own = home.index(reverse("visits:service_day_detail", args=[mine.pk]))
+    other = home.index(reverse("visits:service_day_detail", args=[soon.pk]))
+    assert own < other
