@@ -76,6 +76,7 @@ from firms.models import Lawyer
 from pairing.models import Pairing
 from points import services as points_services
 from points.choices import Action as PointsAction
+from regions import services as region_services
 from regions.models import Community, District
 
 PAGE_SIZE = 20
@@ -655,8 +656,10 @@ def my_duty(request: HttpRequest) -> HttpResponse:
         "lawyer": lawyer,
         "today": today,
         "page_obj": _page(request, shifts),
-        "swap_form": swap_form,
+        # A swap needs a shift of one's own to give: no form when there is none.
+        "swap_form": swap_form if upcoming.exists() else None,
         "unavailable_form": unavailable_form,
+        "per_day": region_services.settings_for(lawyer.firm.district_id).duty_lawyers_per_day,
         "swaps": in_scope(DutySwapRequest, user).select_related("shift", "to_lawyer", "requester")[
             :10
         ],

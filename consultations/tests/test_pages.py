@@ -436,6 +436,20 @@ def test_duty_page_check_in_and_swap(world, client_for, team):
     assert client_for(world.resident).get("/consultations/duty/").status_code == 404
 
 
+def test_the_duty_page_explains_itself_and_offers_a_swap_only_with_a_shift(world, client_for):
+    client = client_for(world.lawyer_f)
+    page = client.get("/consultations/duty/").content.decode()
+    assert "本区每天由 2 名志愿律师在金融法律服务中心值班" in page  # the district's setting
+    assert "您近期没有待值的班次，无需换班" in page and "提交换班申请" not in page
+    DutyShift.objects.create(
+        district=world.district,
+        date=timezone.localdate() + timedelta(days=2),
+        lawyer=world.lawyer_l,
+    )
+    page = client.get("/consultations/duty/").content.decode()
+    assert "提交换班申请" in page and "无需换班" not in page
+
+
 def test_bureau_board_and_roster(world, client_for, team):
     pair(world)
     t = timezone.now()
