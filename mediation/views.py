@@ -293,7 +293,9 @@ def _assign_form(case: Case, user: Any, data: Any = None) -> AssignForm:
     else:
         orgs = [case.organization] if case.organization else []
     registered = services.suggest_lawyers(case)
-    first = case.organization or (orgs[0] if orgs else None)
+    # The organization the applicant chose comes first, if it can still take the case.
+    requested = next((o for o in orgs if o.pk == case.requested_organization_id), None)
+    first = case.organization or requested or (orgs[0] if orgs else None)
     picked = str((data or {}).get("organization", ""))
     chosen = next((o for o in orgs if str(o.pk) == picked), first)
     initial: dict[str, Any] = {"organization": first.pk if first else None}

@@ -509,6 +509,25 @@ def test_assign_form_offers_the_chosen_organizations_mediators(world, setup):
     assert setup.s1.name in response.content.decode()
 
 
+def test_assign_form_starts_from_the_organization_the_applicant_chose(world, setup):
+    """The resident chose the street's committee: the staff's assignment form opens on
+    it (with its mediators), not on the first suggestion."""
+    case = advance(
+        world,
+        setup,
+        applied(world, setup, organization=setup.street_org),
+        CaseStatus.ACCEPTED,
+    )
+    assert case.requested_organization_id == setup.street_org.pk
+    # Only the request is kept (as the demo's cases have it): the form still starts there.
+    Case.objects.filter(pk=case.pk).update(organization=None)
+    page = login(world.street_staff_a).get(reverse(DETAIL, args=[case.pk]))
+    form = page.context["forms"]["assign"]
+    assert form.initial["organization"] == setup.street_org.pk
+    html = page.content.decode()
+    assert setup.s1.name in html and setup.m1.name not in html  # the street's mediators
+
+
 def test_only_residents_are_offered_to_apply(world, setup):
     """A mediator or the staff see no 申请调解 button, nor an empty list inviting them to
     apply; a resident does."""
