@@ -218,9 +218,16 @@ def _questions(district: District, rng: random.Random, now: datetime) -> dict[st
     )
     if not volunteers:
         return {}
+    # The open and overdue questions are asked where a liaison has a demo account, so
+    # that the demo lawyer finds questions waiting (when the demo has such communities).
+    served = [
+        r
+        for r in residents
+        if any(lawyer.user_id for lawyer in liaisons.get(r.resident_profile.community_id or 0, []))
+    ]
     questions, plans = [], []
     for i in range(QUESTIONS):
-        resident = rng.choice(residents)
+        resident = rng.choice(served if i < 12 and served else residents)
         category, text, answer = rng.choice(SAMPLES)
         roll = rng.random()
         if i < 8:  # open, deadline soon

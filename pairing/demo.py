@@ -75,11 +75,19 @@ def _pair(
     for lawyer in Lawyer.objects.filter(firm__in=firms, is_active=True).order_by("name"):
         lawyers[lawyer.firm_id].append(lawyer)
     deputies = 0
+    with_account: set[int] = set()  # firms whose demo lawyer already serves as a liaison
     for index, (community, firm) in enumerate(zip(communities, order, strict=True)):
         start = min(PROGRAM_START + timedelta(days=rng.randint(0, 180)), today)
         staff = lawyers[firm.pk]
         n_liaisons = 0 if index == 0 else min(rng.choice((1, 2, 2)), len(staff))
         liaisons = rng.sample(staff, n_liaisons)
+        # A visitor signing in as the firm's demo lawyer finds the questions of one
+        # community routed to them: the lawyer with an account is a liaison once.
+        accounted = [x for x in staff if x.user_id is not None and not x.is_director]
+        if liaisons and accounted and firm.pk not in with_account:
+            with_account.add(firm.pk)
+            if accounted[0] not in liaisons:
+                liaisons[0] = accounted[0]
         eligible = [x for x in staff if x.is_director or x.is_party_member]
         deputy = rng.choice(eligible) if eligible and rng.random() < 0.9 else None
         if community.pk in paired_before:

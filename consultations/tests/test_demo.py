@@ -40,3 +40,18 @@ def test_seed_is_realistic_and_idempotent(world, django_assert_max_num_queries):
     again = demo.seed(world.district, random.Random(1), now=now)
     assert sum(again.values()) == 0
     assert Question.objects.count() == demo.QUESTIONS
+
+
+def test_the_demo_lawyer_finds_questions_waiting(db):
+    """Signing in as the first demo lawyer (demo_logins), a visitor sees the lawyer's
+    side: questions routed to them and not yet answered."""
+    from consultations.models import QuestionAssignment
+    from firms.models import Lawyer
+    from regions.demo import seed_demo
+
+    seed_demo()
+    lawyer = Lawyer.objects.get(user__phone="13800000031")
+    waiting = QuestionAssignment.objects.filter(
+        lawyer=lawyer, question__first_replied_at__isnull=True
+    )
+    assert waiting.exists()
