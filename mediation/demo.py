@@ -253,13 +253,15 @@ def _register(district: District, rng: random.Random, created: dict[str, int]) -
 
 
 def _account_orgs(register: Register, streets: list[Street]) -> list[Organization]:
-    """Where the nine demo mediators work."""
+    """Where the nine demo mediators work; the first (13800009001, the one a visitor
+    tries first) at the busiest, the property committee, so that their workspace has
+    cases to show."""
     district_orgs = [o for o in register.orgs if o.level == OrgLevel.DISTRICT]
     street_orgs = [register.by_street[s.pk] for s in streets if s.pk in register.by_street]
     community_orgs = [o for o in register.orgs if o.level == OrgLevel.COMMUNITY]
     picks = [
-        register.district_org,
         register.by_category.get(DisputeCategory.PROPERTY),
+        register.district_org,
         register.by_category.get(DisputeCategory.LABOR),
         *street_orgs[:3],
         *community_orgs[:2],

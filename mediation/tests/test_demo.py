@@ -51,3 +51,13 @@ def test_seed_builds_the_register_and_cases_once(db):
     agreed = cases.filter(status=CaseStatus.AGREED).first()
     assert agreed is not None
     assert client.get(f"/mediation/cases/{agreed.pk}/agreement.pdf").status_code == 200
+
+
+def test_the_first_demo_mediator_has_cases(db):
+    """The mediator a visitor signs in as first (13800009001) has cases to work on."""
+    from mediation.models import Case
+    from regions.demo import seed_demo
+
+    seed_demo()
+    mediator = Mediator.objects.get(user__phone=demo.ACCOUNT_PHONES[0])
+    assert Case.objects.filter(organization=mediator.organization).exists()
