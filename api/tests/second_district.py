@@ -96,14 +96,20 @@ def attach_files() -> dict[str, Any]:
         b"\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
     )
     found: dict[str, Any] = {}
+
+    def upload(name: str) -> dict[str, Any]:
+        """A stored file with the fields kept beside it (name, size, type)."""
+        return {
+            "file": ContentFile(png, name=name),
+            "original_name": name,
+            "size": len(png),
+            "content_type": "image/png",
+        }
+
     question = Question.objects.order_by("pk").first()
     if question is not None:
         found["attachment"] = QuestionAttachment.objects.create(
-            question=question,
-            file=ContentFile(png, name="photo.png"),
-            original_name="photo.png",
-            size=len(png),
-            content_type="image/png",
+            question=question, **upload("photo.png")
         )
     visit = Visit.objects.order_by("pk").first()
     if visit is not None:
@@ -114,12 +120,9 @@ def attach_files() -> dict[str, Any]:
     if case is not None:
         found["case_file"] = CaseFile.objects.create(
             case=case,
-            file=ContentFile(png, name="evidence.png"),
-            original_name="evidence.png",
-            size=len(png),
-            content_type="image/png",
             uploaded_by=case.applied_by or _any_user(),
             created_at=timezone.now(),
+            **upload("evidence.png"),
         )
     meeting = Meeting.objects.order_by("pk").first()
     if meeting is not None:
