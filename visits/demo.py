@@ -266,6 +266,7 @@ def _visits(
                 )
                 reached.append(homes)
                 present.append(rng.sample(team, min(len(team), rng.choice((1, 2, 2)))))
+    _await_latest(visits)
     Visit.objects.bulk_create(visits, batch_size=500)
     households = _households(visits, reached)
     VisitHousehold.objects.bulk_create(
@@ -287,6 +288,21 @@ def _visits(
     )
     created["visits"] += len(visits)
     created["households"] += len(households)
+
+
+def _await_latest(visits: list[Visit]) -> None:
+    """Every community's latest submitted record waits for its staff to confirm it: a
+    visitor signing in as community staff has something to do."""
+    latest: dict[int, Visit] = {}
+    for visit in visits:
+        if visit.status == VisitStatus.DRAFT:
+            continue
+        known = latest.get(visit.community_id)
+        if known is None or visit.date > known.date:
+            latest[visit.community_id] = visit
+    for visit in latest.values():
+        visit.status, visit.dispute_reason = VisitStatus.SUBMITTED, ""
+        visit.reviewed_by_id, visit.reviewed_at = None, None
 
 
 def _address(rng: random.Random) -> tuple[str, str, str]:

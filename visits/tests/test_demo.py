@@ -79,3 +79,19 @@ def test_demo_is_plausible_quick_and_idempotent(district):
     again = demo.seed(district, random.Random(7), today=TODAY)
     assert sum(again.values()) == 0
     assert counts == (Visit.objects.count(), Household.objects.count(), VisitPlan.objects.count())
+
+
+def test_every_demo_community_has_a_record_to_confirm(db):
+    """Signing in as demo community staff (of a community with visits), there is a
+    record waiting for them to confirm."""
+    from regions.demo import seed_demo
+    from regions.models import RegionRole
+    from visits.models import Visit
+
+    seed_demo()
+    staff = RegionRole.objects.filter(role="community_staff", user__is_demo=True)
+    first = staff.get(user__phone="13800000011")  # the one demo_logins lists first
+    for role in staff:
+        visits = Visit.objects.filter(community_id=role.community_id)
+        if role == first or visits.exists():
+            assert visits.filter(status="submitted").exists(), role.community_id
