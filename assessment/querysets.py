@@ -77,9 +77,8 @@ def scored_firms(user: Any) -> QuerySet:
     return firm_scope("pk", "district_id").apply(LawFirm.objects.all(), user)
 
 
-# The streets (regions.Street) whose dashboard the user may open: the bureau its
-# district's, a 司法所 its own street; superusers every street.
-DASHBOARD_STREETS = Scope({Role.BUREAU_ADMIN: "district_id", Role.STREET_STAFF: "pk"})
+# The streets whose dashboard the user may open: pairing.querysets.DASHBOARD_STREETS,
+# the same as the pairing dashboard's.
 # The user's own dashboards, tried in this order by the dashboard link: the bureau's
 # district (regions.District), the 司法所's street (regions.Street), the firm admin's
 # firm (firms.LawFirm); superusers only through such a binding.

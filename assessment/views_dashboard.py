@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from assessment import dashboards
 from assessment.querysets import (
-    DASHBOARD_STREETS,
     OWN_DISTRICTS,
     OWN_FIRMS,
     OWN_STREETS,
@@ -23,6 +22,7 @@ from assessment.views_common import echarts_available
 from core.scope import Scope
 from core.views import in_scope, scoped_get_or_404
 from firms.models import LawFirm
+from pairing.querysets import DASHBOARD_STREETS
 from regions.models import District, Street
 
 TITLES = {

@@ -226,8 +226,10 @@ def source_key(action: str, source: models.Model) -> str:
 def earned_points(*, user: Any, action: str, source: models.Model) -> int:
     """The points ``user`` earned for ``action`` caused by ``source`` (0 if none): what a
     page says after the act ("获得 5 积分")."""
-    found = _existing(source_key(action, source))
-    return found.amount if found is not None and found.account.user_id == user.pk else 0
+    entries = LedgerEntry.objects.filter(
+        idempotency_key=source_key(action, source), account__user_id=user.pk
+    )
+    return entries.values_list("amount", flat=True).first() or 0
 
 
 def _period_starts(now: datetime) -> tuple[datetime, datetime, datetime]:

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import MonthlyScore, RankingMonth
-from assessment.querysets import DASHBOARD_STREETS, OWN_DISTRICTS, OWN_FIRMS, OWN_STREETS
+from assessment.querysets import OWN_DISTRICTS, OWN_FIRMS, OWN_STREETS
 from core.testing import World, make_user
 from firms.models import FirmAdmin, LawFirm
+from pairing.querysets import DASHBOARD_STREETS
 from regions.models import District, Street
 
 pytestmark = pytest.mark.django_db
