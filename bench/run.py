@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from core.env import env_bool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
@@ -571,7 +573,13 @@ def report(
         f"- commit {about['commit']}; CPU {about['cpu']}; memory {about['memory']}; "
         f"Python {about['python']}; PostgreSQL {about['postgresql']}",
         "- server: gunicorn, 2 sync workers, DEBUG off, persistent connections "
-        "(conn_max_age 60); client on the same machine, one keep-alive connection",
+        "(conn_max_age 60), "
+        + (
+            "parameters bound by the server and repeated statements prepared (DATABASE_PREPARE)"
+            if env_bool("DATABASE_PREPARE", default=True)
+            else "parameters merged by the client, nothing prepared (DATABASE_PREPARE=false)"
+        )
+        + "; client on the same machine, one keep-alive connection",
         f"- data (seed_scale --scale {scale}): " + ", ".join(f"{k} {v:,}" for k, v in plan.items()),
         f"- each endpoint: {warmup} warm-up, then {requests} sequential requests "
         f"(Excel and PDF: 5 and 50){budget}; ratio = median ÷ the /healthz median",

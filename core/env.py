@@ -99,6 +99,19 @@ def database_config(var_dir: Path) -> dict[str, object]:
     if not engine.endswith("postgresql"):
         raise ImproperlyConfigured("DATABASE_URL must use postgres:// or sqlite://")
     config["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DATABASE_PREPARE", default=True):
+        # Parameters bound by the server, and a statement run the 5th time on a connection
+        # (psycopg's own threshold) prepared: PostgreSQL then skips parsing and, once its
+        # generic plan holds, planning (up to ~1 ms for a page's multi-join query; measured
+        # in bench/results). Off (DATABASE_PREPARE=false) behind a pooler in transaction
+        # mode, which cannot keep a connection's prepared statements.
+        from core.db import PreparingCursor  # (65,535 parameters at most: see there)
+
+        options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        options["server_side_binding"] = True
+        options["cursor_factory"] = PreparingCursor
+        options["prepare_threshold"] = 5
+        config["OPTIONS"] = options
     if not env_bool("DATABASE_JIT"):
         # PostgreSQL's JIT compiles the plans of costly queries (dashboards, the
         # ranking) on every request: measured at province scale it cost more than it

@@ -1,8 +1,10 @@
 """Settings come from the environment through typed helpers that fail loudly."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -69,9 +71,78 @@ def test_database_url(tmp_path, monkeypatch):
     kept: dict = env.database_config(tmp_path)
     assert "options" not in kept.get("OPTIONS", {})
     monkeypatch.delenv("DATABASE_JIT")
+    # Statements prepared on the server unless a pooler forbids it.
+    assert pg["OPTIONS"]["server_side_binding"] is True
+    assert pg["OPTIONS"]["prepare_threshold"] == 5
+    monkeypatch.setenv("DATABASE_PREPARE", "false")
+    plain: dict = env.database_config(tmp_path)
+    assert "server_side_binding" not in plain["OPTIONS"]
+    assert "prepare_threshold" not in plain["OPTIONS"]
+    monkeypatch.delenv("DATABASE_PREPARE")
     monkeypatch.setenv("DATABASE_URL", "mysql://u:p@h/db")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         env.database_config(tmp_path)
+
+
+def _postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepare: str) -> Any:
+    """A connection of this application's own configuration to the maintenance database
+    of the suite's PostgreSQL (the local one when the suite runs on SQLite)."""
+    from django.db.utils import ConnectionHandler
+
+    url = os.environ.get("DATABASE_URL", "")
+    server = (
+        url.rsplit("/", 1)[0]
+        if url.startswith("postgres")
+        else "postgres://postgres@127.0.0.1:5432"
+    )
+    monkeypatch.setenv("DATABASE_URL", f"{server}/postgres")
+    monkeypatch.setenv("DATABASE_PREPARE", prepare)
+    return ConnectionHandler({"default": env.database_config(tmp_path)})["default"]
+
+
+@pytest.mark.parametrize("prepare", ["true", "false"])
+def test_repeated_statements_are_prepared_on_postgresql(
+    tmp_path, monkeypatch, django_db_blocker, prepare
+):
+    """A page's statement run the 5th time on a connection is prepared: PostgreSQL
+    parses and plans it once (pg_prepared_statements lists it for the connection)."""
+    with django_db_blocker.unblock():
+        connection = _postgres(tmp_path, monkeypatch, prepare)
+        try:
+            with connection.cursor() as cursor:
+                for n in range(6):
+                    cursor.execute("SELECT %s::int + 1 AS shangfa_probe", [n])
+                    assert cursor.fetchone() == (n + 1,)
+                cursor.execute(
+                    "SELECT count(*) FROM pg_prepared_statements "
+                    "WHERE NOT from_sql AND statement LIKE %s",
+                    ["%shangfa_probe%"],
+                )
+                prepared = cursor.fetchone()[0]
+        finally:
+            connection.close()
+    assert prepared == (1 if prepare == "true" else 0)
+
+
+def test_a_statement_past_the_protocols_parameter_limit_still_runs(
+    tmp_path, monkeypatch, django_db_blocker
+):
+    """The protocol carries 65,535 bound parameters at most: a longer statement (a long
+    IN list, a large bulk insert at province scale) is merged on the client instead."""
+    from core.db import MAX_BOUND_PARAMS
+
+    with django_db_blocker.unblock():
+        connection = _postgres(tmp_path, monkeypatch, "true")
+        try:
+            with connection.cursor() as cursor:
+                for size in (3, MAX_BOUND_PARAMS, MAX_BOUND_PARAMS + 1, 100_000):
+                    values = list(range(size))
+                    marks = ",".join(["%s"] * size)  # placeholders only
+                    sql = f"SELECT count(*) FROM unnest(ARRAY[{marks}]::int[])"  # noqa: S608
+                    cursor.execute(sql, values)
+                    assert cursor.fetchone() == (size,)
+        finally:
+            connection.close()
 
 
 def _manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
