@@ -97,10 +97,30 @@ def _mark_access(user: Any, rows: Any) -> None:
         q.readable = can_read_text(user, q)
 
 
+# What a list row shows (consultations/includes/question_row.html, {% deadline %}) and
+# what can_read_text decides by: the text, the parties and the reminders stay unread.
+LIST_ROW_FIELDS = (
+    "case_number",
+    "title",
+    "is_public",
+    "status",
+    "posted_at",
+    "reply_deadline",
+    "first_replied_at",
+    "deadline_met",
+    "asker_id",
+    "filed_by_id",
+    "district_id",
+    "category__name",
+    "community__name",
+)
+
+
 def _list_rows(qs: QuerySet[Question], user: Any) -> QuerySet[Question]:
     return (
         qs.with_access(user)  # type: ignore[attr-defined]
-        .select_related("category", "community", "first_reply_lawyer")
+        .select_related("category", "community")
+        .only(*LIST_ROW_FIELDS)
         .order_by("-posted_at", "-id")
     )
 

@@ -598,3 +598,20 @@ def test_the_question_form_counts_characters_and_refuses_too_many(world, client_
     )
     assert f"问题描述不能超过 {MAX_TEXT} 字（现有 {MAX_TEXT + 1} 字）" in too_long.content.decode()
     assert not Question.objects.exists()
+
+
+def test_question_lists_read_only_what_a_row_shows(world, client_for):
+    """A list row shows the title, the number, the category, the community and the
+    deadline: the text, the parties and the reminders are not read (a text of up to
+    thousands of characters per row), and a row reads nothing more."""
+    pair(world)
+    _questions(world, 3, 0)
+    client = client_for(world.resident)
+    client.get("/consultations/mine/")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/consultations/mine/").content.decode()
+    assert body.count("list-group-item-action") == 3 and "邻居占用楼道" in body
+    listed = [x["sql"] for x in queries if 'FROM "consultations_question"' in x["sql"]]
+    assert len(listed) == 1
+    for column in ('"text"', '"parties"', '"reminder1_due_at"', '"contact_phone"'):
+        assert f'"consultations_question".{column}' not in listed[0]
