@@ -81,6 +81,46 @@ class SmsLoginForm(forms.Form):
     )
 
 
+NEW_PASSWORD_WIDGET = forms.PasswordInput(
+    attrs={"class": "form-control", "autocomplete": "new-password"}
+)
+
+
+class PasswordResetForm(forms.Form):
+    """忘记密码: the phone, the code sent to it, the new password twice. Sending the
+    code (``sending``) needs the phone only."""
+
+    phone = PhoneField()
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=6,
+        required=False,
+        widget=SmsLoginForm.base_fields["code"].widget,
+    )
+    password1 = forms.CharField(
+        label=_("新密码"), required=False, strip=False, widget=NEW_PASSWORD_WIDGET
+    )
+    password2 = forms.CharField(
+        label=_("再次输入新密码"), required=False, strip=False, widget=NEW_PASSWORD_WIDGET
+    )
+
+    def __init__(self, *args: Any, sending: bool = False, **kwargs: Any) -> None:
+        self.sending = sending
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.sending:
+            return data
+        if not data.get("code"):
+            self.add_error("code", _("请填写短信验证码"))
+        if not data.get("password1"):
+            self.add_error("password1", _("请填写新密码"))
+        elif data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("两次输入的新密码不一致"))
+        return data
+
+
 CODE_WIDGET = forms.TextInput(
     attrs={
         "class": "form-control",

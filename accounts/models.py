@@ -146,6 +146,7 @@ class SmsCode(models.Model):
     class Purpose(models.TextChoices):
         LOGIN = "login", _("登录")
         SECOND_FACTOR = "2fa", _("二次验证")
+        RESET = "reset", _("找回密码")
 
     phone = models.CharField(_("手机号"), max_length=11, db_index=True)
     purpose = models.CharField(_("用途"), max_length=20, choices=Purpose.choices)

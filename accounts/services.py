@@ -10,6 +10,7 @@ from typing import Any, NoReturn, cast
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate, login
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
@@ -43,7 +44,14 @@ SMS_TEXT = {
     SmsCode.Purpose.SECOND_FACTOR: (
         "【尚法云】您的二次验证码是 {code}，{minutes} 分钟内有效。如非本人操作，请立即修改密码。"
     ),
+    SmsCode.Purpose.RESET: (
+        "【尚法云】您正在找回密码，验证码是 {code}，{minutes} 分钟内有效。"
+        "如非本人操作，请忽略本短信。"
+    ),
 }
+# The answer to a reset code asked for, whether or not the phone has an account: the
+# page does not tell who is registered.
+RESET_CODE_SENT = _("如该手机号已注册，验证码已发送，请查收短信")
 
 
 class SignInError(ValidationError):
@@ -263,6 +271,68 @@ def sms_sign_in(*, request: Any, phone: str, code: str) -> tuple[User, bool]:
         raise SignInError(message, "password_required")
     _disable_if_idle(request=request, user=user, method=method)
     return user, created
+
+
+# --- a forgotten password ---
+
+
+class WeakPassword(ValidationError):
+    """The new password fails a password validator (the messages say which)."""
+
+
+def send_reset_code(*, phone: str, ip: str | None = None) -> None:
+    """Send a password reset code to the phone of an active account (to no one for an
+    unknown or stopped phone, answered the same: RESET_CODE_SENT), unless the phone or
+    the address is locked out."""
+    phone = clean_phone(phone)
+    lock = lockout.current_lock(phone=phone, ip=ip)
+    if lock is not None:
+        raise SignInError(lock.message, "locked", lock)
+    if User.objects.filter(phone=phone, is_active=True).exists():
+        send_code(phone=phone, purpose=SmsCode.Purpose.RESET, ip=ip)
+
+
+def reset_password(*, request: Any, phone: str, code: str, password: str) -> User:
+    """Set a new password with a reset code sent to the account's phone. The password
+    is checked first (a weak one does not use up the code); a wrong code counts for the
+    lockout like a wrong sign-in. Nobody is signed in: staff then sign in with the new
+    password and their second factor. Raises ValidationError (in Chinese); then
+    nothing changes."""
+    method = LoginLog.Method.RESET
+    phone = clean_phone(phone)
+    check_not_locked(request=request, phone=phone, method=method)
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise WeakPassword(exc.messages) from None
+    try:
+        check_code(phone=phone, purpose=SmsCode.Purpose.RESET, code=code)
+    except ValidationError as exc:
+        fail_sign_in(
+            request=request,
+            phone=phone,
+            method=method,
+            message="；".join(exc.messages),
+            code=str(getattr(exc, "code", "") or "invalid"),
+            user=user,
+        )
+    if user is None:  # a code is sent to active accounts only: stopped since
+        raise SignInError(_("该账号已停用，请联系管理员"), "inactive")
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password", "password_changed_at"])
+        record_login(
+            request=request,
+            phone=phone,
+            method=method,
+            success=True,
+            user=user,
+            reason=_("短信验证码找回密码"),
+        )
+    lockout.register_success(phone=phone)
+    return user
 
 
 # --- the second factor ---

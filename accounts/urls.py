@@ -9,5 +9,6 @@ urlpatterns = [
     path("login/verify/", views.two_factor, name="two_factor"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("password/reset/", views.password_reset, name="password_reset"),
     path("security/", views.security, name="security"),
 ]

@@ -14,7 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from accounts import policy, services, totp
-from accounts.forms import CodeForm, PasswordChangeForm, PasswordLoginForm, SmsLoginForm
+from accounts.forms import (
+    CodeForm,
+    PasswordChangeForm,
+    PasswordLoginForm,
+    PasswordResetForm,
+    SmsLoginForm,
+)
 from accounts.models import User
 from accounts.services import SignInError, record_login, send_login_code
 from core.context import client_ip
@@ -43,7 +49,9 @@ def _after_password(request: HttpRequest, user: Any, method: str) -> HttpRespons
 
 
 def password_login(request: HttpRequest) -> HttpResponse:
-    form = PasswordLoginForm(request, data=request.POST or None)
+    # (after a password reset the phone comes back filled in)
+    initial = {"phone": request.GET.get("phone", "")[:20]}
+    form = PasswordLoginForm(request, data=request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             return _after_password(request, form.user, LoginLog.Method.PASSWORD)
@@ -99,6 +107,38 @@ def sms_login(request: HttpRequest) -> HttpResponse:
         "accounts/login.html",
         {"form": PasswordLoginForm(), "sms_form": form, "tab": "sms", "next": _next_url(request)},
     )
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """忘记密码: a code sent to the account's phone, then the new password. Nobody is
+    signed in: the account then signs in with the new password (and, for staff, the
+    second factor)."""
+    sending = "send" in request.POST
+    form = PasswordResetForm(request.POST or None, sending=sending)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if sending:
+                services.send_reset_code(phone=data["phone"], ip=client_ip(request))
+                messages.success(request, services.RESET_CODE_SENT)
+            else:
+                services.reset_password(
+                    request=request,
+                    phone=data["phone"],
+                    code=data["code"],
+                    password=data["password1"],
+                )
+                messages.success(request, "密码已重新设置，请用新密码登录")
+                return redirect(
+                    reverse("accounts:login") + "?" + urlencode({"phone": data["phone"]})
+                )
+        except services.WeakPassword as exc:
+            form.add_error("password1", exc)
+        except SignInError as exc:
+            form.add_error(None if exc.code in ("locked", "inactive") else "code", exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
 def two_factor(request: HttpRequest) -> HttpResponse:

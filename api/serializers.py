@@ -64,6 +64,16 @@ class SmsLoginSerializer(serializers.Serializer):
     )
 
 
+class PasswordResetSerializer(SmsLoginSerializer):
+    new_password = serializers.CharField(
+        label=_("新密码"), write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField(label=_("提示"))
+
+
 class RoleSerializer(serializers.Serializer):
     role = serializers.CharField(label=_("角色"))
     role_label = serializers.SerializerMethodField(label=_("角色名称"))

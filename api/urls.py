@@ -36,6 +36,12 @@ urlpatterns = [
     path("auth/token/", views.PasswordTokenView.as_view(), name="token"),
     path("auth/sms-codes/", views.SmsCodeView.as_view(), name="sms-codes"),
     path("auth/sms-login/", views.SmsLoginView.as_view(), name="sms-login"),
+    path(
+        "auth/password-reset-codes/",
+        views.PasswordResetCodeView.as_view(),
+        name="password-reset-codes",
+    ),
+    path("auth/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -29,6 +29,8 @@ from api import services
 from api.errors import first_error
 from api.serializers import (
     MeSerializer,
+    MessageSerializer,
+    PasswordResetSerializer,
     PasswordTokenSerializer,
     SmsCodeRequestSerializer,
     SmsCodeSentSerializer,
@@ -217,6 +219,64 @@ class SmsLoginView(PublicView):
             raise _refused(exc, None if exc.code == "password_required" else "code") from exc
         lockout.register_success(phone=user.phone)
         return _token_response(request, user, LoginLog.Method.SMS, is_new=created)
+
+
+class PasswordResetCodeView(PublicView):
+    serializer_class = SmsCodeRequestSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "sms"
+
+    @extend_schema(
+        tags=[TAG],
+        summary="忘记密码：发送验证码",
+        description=(
+            "向已注册且未停用账号的手机号发送 6 位找回密码验证码。"
+            "为不泄露谁已注册，未注册的手机号得到同样的答复，但不会收到短信。"
+        ),
+        responses={201: SmsCodeSentSerializer, 400: ERROR, 429: ERROR},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            accounts.send_reset_code(
+                phone=serializer.validated_data["phone"], ip=client_ip(request)
+            )
+        except SignInError as exc:
+            raise _refused(exc) from exc
+        body = {"message": accounts.RESET_CODE_SENT, "expires_in": settings.SMS_CODE_TTL_SECONDS}
+        return Response(SmsCodeSentSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class PasswordResetView(PublicView):
+    serializer_class = PasswordResetSerializer
+    throttle_classes = [LoginRateThrottle]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="忘记密码：用验证码设置新密码",
+        description=(
+            "验证码错误计入登录锁定。设置后不登录、不发令牌：请用新密码获取令牌"
+            "（工作人员、调解员及管理员仍须二次验证）。"
+        ),
+        responses={200: MessageSerializer, 400: ERROR, 429: ERROR},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            accounts.reset_password(
+                request=request,
+                phone=data["phone"],
+                code=data["code"],
+                password=data["new_password"],
+            )
+        except accounts.WeakPassword as exc:
+            raise ValidationError({"new_password": exc.messages}) from exc
+        except SignInError as exc:
+            raise _refused(exc, None if exc.code == "inactive" else "code") from exc
+        return Response(MessageSerializer({"message": "密码已重新设置，请用新密码登录"}).data)
 
 
 class LogoutView(GenericAPIView):

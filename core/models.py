@@ -260,6 +260,7 @@ class LoginLog(AuditLogModel):
         SECOND_FACTOR = "2fa", _("二次验证")
         LOCKOUT = "lockout", _("锁定")
         LOGOUT = "logout", _("退出")
+        RESET = "reset", _("找回密码")
 
     HASHED_FIELDS = (
         "created_at",

@@ -393,3 +393,39 @@ def test_expired_privileged_password_gets_no_token(world, settings):
         "/api/auth/token/", {"phone": world.resident.phone, "password": PASSWORD}
     )
     assert response.status_code == 200
+
+
+# 忘记密码: a code, then a new password (no token: the new password signs in)
+
+
+def test_a_forgotten_password_is_reset_with_a_code(world, sms_outbox):
+    phone = world.resident.phone
+    sent = APIClient().post("/api/auth/password-reset-codes/", {"phone": phone})
+    assert sent.status_code == 201
+    assert sent.json()["message"] == "如该手机号已注册，验证码已发送，请查收短信"
+    code = last_code(sms_outbox, phone)
+    weak = APIClient().post(
+        "/api/auth/password-reset/", {"phone": phone, "code": code, "new_password": "12345678"}
+    )
+    assert weak.status_code == 400 and weak.json()["message"].startswith("新密码：")
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    refused = APIClient().post(
+        "/api/auth/password-reset/", {"phone": phone, "code": wrong, "new_password": "Harbor-2046"}
+    )
+    assert refused.status_code == 400 and refused.json()["message"] == "验证码：验证码不正确"
+    assert User.objects.get(pk=world.resident.pk).check_password(PASSWORD)
+    done = APIClient().post(
+        "/api/auth/password-reset/", {"phone": phone, "code": code, "new_password": "Harbor-2046"}
+    )
+    assert done.status_code == 200 and "token" not in done.json()
+    assert done.json()["message"] == "密码已重新设置，请用新密码登录"
+    assert User.objects.get(pk=world.resident.pk).check_password("Harbor-2046")
+    token = APIClient().post("/api/auth/token/", {"phone": phone, "password": "Harbor-2046"})
+    assert token.status_code == 200
+
+
+def test_an_unknown_phone_gets_the_same_answer_from_the_api(db, sms_outbox):
+    sent = APIClient().post("/api/auth/password-reset-codes/", {"phone": "13700002222"})
+    assert sent.status_code == 201
+    assert sent.json()["message"] == "如该手机号已注册，验证码已发送，请查收短信"
+    assert sms_outbox == [] and not User.objects.filter(phone="13700002222").exists()

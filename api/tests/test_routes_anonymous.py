@@ -25,6 +25,7 @@ PUBLIC = {
     "healthz": "the load balancers' probe",
     "accounts:login": "signing in",
     "accounts:sms_login": "signing in by SMS code",
+    "accounts:password_reset": "a forgotten password (a code sent to the account's phone)",
     "news:list": "published articles",
     "news:detail": "a published article",
     "news:cover": "a published article's cover",
@@ -59,10 +60,13 @@ PUBLIC = {
 POST_OPEN = {
     "accounts:login",
     "accounts:sms_login",
+    "accounts:password_reset",
     "accounts:logout",
     "care_mode",
     "api:sms-codes",
     "api:sms-login",
+    "api:password-reset-codes",
+    "api:password-reset",
     "api:token",
 }
 

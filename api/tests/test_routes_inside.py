@@ -220,6 +220,7 @@ OPENS: dict[str, tuple[str, ...]] = {
     "accounts:password_change": EVERYONE,
     "accounts:security": EVERYONE,
     "accounts:sms_login": EVERYONE,
+    "accounts:password_reset": EVERYONE,
     "assessment:annual_list": (*BUREAUS, "street staff", "firm admin"),
     "assessment:appeal_list": (*BUREAUS, "street staff", "firm admin"),
     "assessment:bulletin_list": EVERYONE,

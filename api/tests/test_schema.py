@@ -13,6 +13,8 @@ PATHS = [
     "/api/auth/token/",
     "/api/auth/sms-codes/",
     "/api/auth/sms-login/",
+    "/api/auth/password-reset-codes/",
+    "/api/auth/password-reset/",
     "/api/auth/logout/",
     "/api/me/",
     "/api/districts/",
