@@ -194,3 +194,42 @@ def test_the_question_form_counts_what_is_typed(
     page.get_by_label("问题描述").fill("楼上的狗每天夜里叫，影响休息，怎么办？")
     expect(counter).to_have_text("已输入 19 / 3000 字")
     page.screenshot(path=ARTIFACTS / "ask-counter-mobile.png", full_page=True)
+
+
+def test_a_phone_resets_a_forgotten_password(
+    world_live: World, browser: Browser, live_server: object
+) -> None:
+    """忘记密码 on a phone: from the login page, a code to the phone, a new password,
+    then back to the login page with the phone filled in."""
+    from accounts.sms import LocmemSmsBackend
+
+    phone = world_live.resident.phone
+    page = new_page(browser, viewport=MOBILE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server}/accounts/login/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="忘记密码？").click()
+    expect(page.get_by_role("heading", name="找回密码")).to_be_visible()
+    page.get_by_label("手机号").fill(phone)
+    with page.expect_navigation():
+        page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_role("alert").filter(has_text="验证码已发送")).to_be_visible()
+    message = next(m for to, m in reversed(LocmemSmsBackend.outbox) if to == phone)
+    code = re.search(r"\d{6}", message)
+    assert code is not None
+    page.get_by_label("验证码").fill(code.group(0))
+    page.get_by_label("新密码", exact=True).fill("Lighthouse-2046")
+    page.get_by_label("再次输入新密码").fill("Lighthouse-2047")
+    with page.expect_navigation():
+        page.get_by_role("button", name="设置新密码").click()
+    expect(page.get_by_text("两次输入的新密码不一致")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+    page.screenshot(path=ARTIFACTS / "password-reset-mobile.png", full_page=True)
+    page.get_by_label("新密码", exact=True).fill("Lighthouse-2046")
+    page.get_by_label("再次输入新密码").fill("Lighthouse-2046")
+    with page.expect_navigation():
+        page.get_by_role("button", name="设置新密码").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?phone=\d{11}$"))
+    expect(page.get_by_role("alert").filter(has_text="密码已重新设置")).to_be_visible()
+    expect(page.get_by_label("手机号")).to_have_value(phone)
+    sign_in(page, str(live_server), phone, "Lighthouse-2046")
+    expect(page).to_have_url(re.compile(r"/workspace/$"))
