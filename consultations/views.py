@@ -69,7 +69,7 @@ from consultations.querysets import (
 )
 from core.excel import xlsx_response
 from core.forms import run_service
-from core.paging import CURSOR_PARAM, KeysetPage, keyset_page
+from core.paging import CURSOR_PARAM, KeysetPage, keyset_page, offset_page
 from core.scope import get_principal
 from core.views import in_scope, public_rows, scoped_get_or_404
 from firms.models import Lawyer
@@ -597,12 +597,16 @@ def knowledge_search(request: HttpRequest) -> HttpResponse:
         in_scope(KnowledgeEntry, request.user)
         .in_district(form.chosen_district)
         .select_related("category")
+        .only("title", "published_at", "category__name")
     )
-    qs = knowledge.search(entries, text) if text else entries.order_by("-published_at", "-id")
+    # The knowledge base grows with every answered question: nothing is counted. Search
+    # results go by relevance, page by page; the whole list newest first, "更多".
+    if text:
+        page: Any = offset_page(knowledge.search(entries, text), request.GET.get("page"))
+    else:
+        page = keyset_page(entries, request.GET.get(CURSOR_PARAM), order=("-published_at", "-id"))
     return render(
-        request,
-        "consultations/knowledge.html",
-        {"form": form, "page_obj": _page(request, qs), "text": text},
+        request, "consultations/knowledge.html", {"form": form, "page_obj": page, "text": text}
     )
 
 

@@ -129,3 +129,54 @@ def keyset_page(
         is_first=values is None,
         more_label=more_label,
     )
+
+
+# How deep an uncounted page may go: page n skips (n - 1) × size rows of a ranking.
+MAX_OFFSET_PAGE = 50
+
+
+@dataclass
+class OffsetPage:
+    """A numbered page of a list that has no keys to continue from (search results in
+    order of relevance), read without counting: the rows of page ``number`` and one
+    more, which says whether a next page exists."""
+
+    object_list: list[Any]
+    number: int
+    has_next: bool
+    uncounted: bool = field(default=True, init=False)  # templates tell it from the others
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __bool__(self) -> bool:
+        return bool(self.object_list)
+
+
+def offset_page(qs: QuerySet[Any], number: str | None, *, size: int = PAGE_SIZE) -> OffsetPage:
+    """Page ``number`` (1 for anything that is not a page number, MAX_OFFSET_PAGE at
+    most) of an ordered queryset: ``size + 1`` rows read, nothing counted."""
+    try:
+        page = min(max(int(number or 1), 1), MAX_OFFSET_PAGE)
+    except ValueError:
+        page = 1
+    start = (page - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return OffsetPage(
+        object_list=rows[:size], number=page, has_next=len(rows) > size and page < MAX_OFFSET_PAGE
+    )

@@ -615,3 +615,50 @@ def test_question_lists_read_only_what_a_row_shows(world, client_for):
     assert len(listed) == 1
     for column in ('"text"', '"parties"', '"reminder1_due_at"', '"contact_phone"'):
         assert f'"consultations_question".{column}' not in listed[0]
+
+
+def test_the_knowledge_base_is_paged_without_counting(world, client):
+    """The knowledge base grows with every answered question: its list goes "更多" by
+    publication, its search results 上一页 / 下一页 by relevance, and neither counts."""
+    from consultations.models import KnowledgeEntry
+    from core.paging import MAX_OFFSET_PAGE, PAGE_SIZE
+
+    pair(world)
+    q = ask(world, is_public=True, text="公司拖欠工资三个月不发，应该怎么办？")
+    services.post_reply(actor=world.lawyer_f, question=q, text="可以申请劳动仲裁。")
+    entry = q.knowledge
+    for i in range(PAGE_SIZE + 3):  # the same answer again: 24 matching entries
+        other = Question.objects.get(pk=q.pk)
+        other.pk, other.case_number = None, f"ZX-330106-20260901-{i:06d}"
+        other._state.adding = True
+        other.save()
+        KnowledgeEntry.objects.create(
+            question=other,
+            district=entry.district,
+            category=entry.category,
+            title=f"拖欠工资怎么办（{i}）",
+            question_text=entry.question_text,
+            answer_text=entry.answer_text,
+            tokens=entry.tokens,
+            published_at=entry.published_at - timedelta(days=i + 1),
+        )
+    url = "/consultations/knowledge/"
+    expected = list(
+        KnowledgeEntry.objects.order_by("-published_at", "-id").values_list("pk", flat=True)
+    )
+    seen, pages = walk_more(client, url)
+    assert seen == expected and len(pages) == 2
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url, {"q": "工资"})
+    assert not [x for x in queries if "COUNT(" in x["sql"].upper()]
+    html = first.content.decode()
+    assert len(first.context["page_obj"]) == PAGE_SIZE and "第 1 页" in html and "共" not in html
+    assert 'rel="next"' in html and 'rel="prev"' not in html
+    second = client.get(url, {"q": "工资", "page": "2"})
+    assert len(second.context["page_obj"]) == 4 and 'rel="prev"' in second.content.decode()
+    found = [e.pk for e in first.context["page_obj"]] + [e.pk for e in second.context["page_obj"]]
+    assert sorted(found) == sorted(expected)
+    for bad in ("abc", "-3", "0"):
+        assert client.get(url, {"q": "工资", "page": bad}).context["page_obj"].number == 1
+    deep = client.get(url, {"q": "工资", "page": "99999"}).context["page_obj"]
+    assert deep.number == MAX_OFFSET_PAGE and list(deep) == [] and not deep.has_next
