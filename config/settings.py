@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
+            # {% url %} remembers its answers (core/templatetags/urls.py).
+            "builtins": ["core.templatetags.urls"],
         },
     },
 ]
