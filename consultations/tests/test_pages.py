@@ -662,3 +662,35 @@ def test_the_knowledge_base_is_paged_without_counting(world, client):
         assert client.get(url, {"q": "工资", "page": bad}).context["page_obj"].number == 1
     deep = client.get(url, {"q": "工资", "page": "99999"}).context["page_obj"]
     assert deep.number == MAX_OFFSET_PAGE and list(deep) == [] and not deep.has_next
+
+
+@pytest.mark.parametrize("persona", ["resident", "lawyer_f", "community_staff_a1", "bureau_admin"])
+def test_the_question_page_reads_no_joined_row_again(world, client_for, persona):
+    """The question's page joins the asker, who filed it, the mediation case, the
+    category and the community, and reads only what it shows of them (JOINED_FIELDS):
+    a field left out would be read by a query of its own, per page."""
+    pair(world)
+    if persona == "resident":
+        q = ask(world, now=timezone.now())
+    else:
+        q, _created = services.file_for_resident(
+            actor=world.community_staff_a1,
+            draft=services.Draft(community=world.community_a1, category=category(), text=TEXT),
+            resident_name="陈阿婆",
+            resident_phone="13800138000",
+            now=timezone.now(),
+        )
+    client = client_for(getattr(world, persona))
+    client.get(detail(q))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(detail(q))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert q.category.name in body and q.community.name in body
+    if persona in ("community_staff_a1", "bureau_admin"):
+        assert "由 " in body and "代为提交" in body  # who filed it, by name or masked phone
+    for table in ("accounts_user", "mediation_case", "regions_community", "consultations_category"):
+        reads = [
+            x["sql"] for x in queries if x["sql"].split(" FROM ", 1)[-1].startswith(f'"{table}"')
+        ]
+        assert len(reads) <= (1 if table == "accounts_user" else 0), (table, reads)
