@@ -35,6 +35,15 @@ TITLES = {
 }
 
 
+# What a chart's figures mean, where two of them look alike.
+NOTES = {
+    "coverage": (
+        "覆盖率：已走访住户占全部住户的比例，目标是全部住户；"
+        "完成计划进度：已走访住户占截至上月计划走访户数的比例，100% 即按计划完成。"
+    ),
+}
+
+
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     today = timezone.localdate()
@@ -54,6 +63,7 @@ def _page(request: HttpRequest, scope: dashboards.Scope, links: dict[str, object
                 {
                     "key": key,
                     "title": TITLES[key],
+                    "note": NOTES.get(key, ""),
                     "spec": spec,
                     "id": f"chart-{key}",
                     "data_id": f"chart-{key}-data",

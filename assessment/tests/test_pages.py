@@ -17,6 +17,7 @@ from assessment.models import (
     SubsidyPeriod,
 )
 from assessment.tests.conftest import MARCH
+from firms.models import LawFirm
 from points import services as points_services
 from points.tests.conftest import fund, make_offer
 
@@ -238,3 +239,19 @@ def test_dashboard_points_chart_reads_the_ledger_roll_up(world):  # type: ignore
         "在本所兑换的积分": [60.0 if i == month else 0.0 for i in range(12)]
     }
     assert sum(series(dashboards.Scope(world.other_district))["兑换积分"]) == 0
+
+
+def test_the_district_dashboard_explains_coverage_and_folds_its_firms(ranking, world, client_for):
+    """On a phone the bureau's dashboard opens on its charts: the firms' dashboards are
+    folded under one line, and the coverage chart says how its two figures differ."""
+    page = (
+        client_for(world.bureau_admin)
+        .get(reverse("assessment:district_dashboard", args=[world.district.pk]), {"year": 2026})
+        .content.decode()
+    )
+    firms = page.split("<details><summary>各律所看板（", 1)
+    assert len(firms) == 2, "the firms' links are not folded"
+    assert firms[1].startswith(f"{LawFirm.objects.filter(district=world.district).count()} 家）")
+    assert reverse("assessment:firm_dashboard", args=[world.firm_f.pk]) in firms[1]
+    assert "完成计划进度：已走访住户占截至上月计划走访户数的比例" in page
+    assert page.index("覆盖率：已走访住户") < page.index("走访次数（按月）")
