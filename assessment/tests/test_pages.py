@@ -255,3 +255,7 @@ def test_the_district_dashboard_explains_coverage_and_folds_its_firms(ranking, w
     assert reverse("assessment:firm_dashboard", args=[world.firm_f.pk]) in firms[1]
     assert "完成计划进度：已走访住户占截至上月计划走访户数的比例" in page
     assert page.index("覆盖率：已走访住户") < page.index("走访次数（按月）")
+    # The charts are fitted to the phone and the care mode before they are drawn.
+    assert 0 < page.index("js/chart-fit.js") < page.index("assessment/charts.js")
+    coverage = client_for(world.bureau_admin).get(reverse("visits:coverage")).content.decode()
+    assert 0 < coverage.index("js/chart-fit.js") < coverage.index("visits/coverage.js")

@@ -9,19 +9,13 @@
     var horizontal = !!spec.horizontal;
     if (horizontal) { node.style.height = Math.max(240, spec.categories.length * 26 + 60) + "px"; }
     node.hidden = false;
-    // A phone (or 关怀模式, larger text) leaves each category little room: the labels
-    // turn when they would run into each other, and the legend wraps instead of paging.
-    var care = document.body.classList.contains("care-mode");
-    var font = care ? 15 : 12;
-    var narrow = node.clientWidth < 576;
-    var longest = Math.max.apply(null, spec.categories.map(function (c) { return String(c).length; }).concat([1]));
-    var room = (node.clientWidth - 100) / Math.max(1, spec.categories.length);
-    var turn = !horizontal && (spec.categories.length > 8 || longest * font > room);
+    var fit = window.chartFit(node, spec.categories, spec.series.length, horizontal);
+    var font = fit.font;
     var category = {
       type: "category",
       data: spec.categories,
       inverse: horizontal,
-      axisLabel: { interval: 0, rotate: turn ? 40 : 0, fontSize: font }
+      axisLabel: { interval: 0, rotate: fit.rotate, fontSize: font }
     };
     var value = { type: "value", min: 0, axisLabel: { fontSize: font } };
     if (spec.max) { value.max = spec.max; }
@@ -39,23 +33,12 @@
       if (horizontal) { item.label = { show: true, position: "right" }; }
       return item;
     });
-    var chart = echarts.init(node);
-    var rows = narrow ? Math.ceil(spec.series.length / 2) : 1;  // legend lines on a phone
-    if (!horizontal) { node.style.height = (320 + (rows - 1) * (font + 10) + (turn ? 30 : 0)) + "px"; }
-    chart.resize();
+    var chart = echarts.init(node);  // (after chartFit sized the box)
     chart.setOption({
       textStyle: { fontSize: font },
       tooltip: { trigger: "axis", textStyle: { fontSize: font } },
-      legend: narrow
-        ? { type: "plain", top: 0, left: 0, right: 0, itemGap: 8, textStyle: { fontSize: font } }
-        : { type: "scroll", textStyle: { fontSize: font } },
-      grid: {
-        left: 10,
-        right: horizontal ? 50 : 10,
-        top: 30 + (rows - 1) * (font + 10) + 10,
-        bottom: 10,
-        containLabel: true
-      },
+      legend: fit.legend,
+      grid: fit.grid,
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? category : axes,
       series: series
