@@ -189,7 +189,11 @@ def points(scope: Scope, year: int) -> dict[str, Any]:
         .filter(scope.where("district_id", "street_id", "firm_id"))
         .values(m=F("month"))
         .annotate(
-            earned=Sum("amount", filter=Q(kind=EntryKind.EARN)),
+            # Issued as the points pages count it (points.services): earned, and added
+            # by hand (a month's net adjustment of a street and firm, when positive).
+            earned=Sum(
+                "amount", filter=Q(kind=EntryKind.EARN) | Q(kind=EntryKind.ADJUST, amount__gt=0)
+            ),
             redeemed=Sum("amount", filter=Q(kind=EntryKind.REDEEM)),
         )
         .order_by("m"),

@@ -233,6 +233,9 @@ def test_dashboard_points_chart_reads_the_ledger_roll_up(world):  # type: ignore
 
     district = series(dashboards.Scope(world.district))
     assert district["兑换积分"][month] == 60.0
+    # 发放 counts what the points pages count as issued: the 100 added by hand too.
+    issued = points_services.district_totals(world.district.pk)["issued"]
+    assert district["发放积分"][month] == issued == 100
     assert series(dashboards.Scope(world.district, street=world.street_a))["兑换积分"][month] == 60
     assert sum(series(dashboards.Scope(world.district, street=world.street_b))["兑换积分"]) == 0
     assert series(dashboards.Scope(world.district, firm=world.firm_f)) == {
