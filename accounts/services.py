@@ -217,6 +217,21 @@ def fail_sign_in(
     raise SignInError(f"{message}（{warning}）" if warning else message, code)
 
 
+def refuse_code(
+    *, request: Any, phone: str, method: str, error: ValidationError, user: User | None = None
+) -> NoReturn:
+    """A refused SMS code (wrong, expired, used up): logged and counted for the lockout
+    like a wrong password (fail_sign_in), with the code's own message."""
+    fail_sign_in(
+        request=request,
+        phone=phone,
+        method=method,
+        message="；".join(error.messages),
+        code=str(getattr(error, "code", "") or "invalid"),
+        user=user,
+    )
+
+
 def _disable_if_idle(*, request: Any, user: User, method: str) -> None:
     """A privileged account unused for ACCOUNT_IDLE_DAYS is disabled at its next
     sign-in, if the hourly job has not done so yet."""
@@ -256,13 +271,7 @@ def sms_sign_in(*, request: Any, phone: str, code: str) -> tuple[User, bool]:
     try:
         user, created = verify_login_code(phone=phone, code=code)
     except ValidationError as exc:
-        fail_sign_in(
-            request=request,
-            phone=phone,
-            method=method,
-            message="；".join(exc.messages),
-            code=str(getattr(exc, "code", "") or "invalid"),
-        )
+        refuse_code(request=request, phone=phone, method=method, error=exc)
     if policy.requires_two_factor(user):
         message = _("管理人员账号请使用密码登录，并完成二次验证")
         record_login(
@@ -310,14 +319,7 @@ def reset_password(*, request: Any, phone: str, code: str, password: str) -> Use
     try:
         check_code(phone=phone, purpose=SmsCode.Purpose.RESET, code=code)
     except ValidationError as exc:
-        fail_sign_in(
-            request=request,
-            phone=phone,
-            method=method,
-            message="；".join(exc.messages),
-            code=str(getattr(exc, "code", "") or "invalid"),
-            user=user,
-        )
+        refuse_code(request=request, phone=phone, method=method, error=exc, user=user)
     if user is None:  # a code is sent to active accounts only: stopped since
         raise SignInError(_("该账号已停用，请联系管理员"), "inactive")
     with transaction.atomic():

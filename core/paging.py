@@ -30,16 +30,10 @@ MORE_EARLIER = "更多（更早的记录）"  # the label of a list newest first
 
 
 @dataclass
-class KeysetPage:
-    object_list: list[Any]
-    next_cursor: str = ""  # empty: this is the last page
-    is_first: bool = True
-    more_label: str = MORE_EARLIER  # a queue, most urgent first, says "更多"
-    keyset: bool = field(default=True, init=False)  # templates tell it from a numbered page
+class _Rows:
+    """A page iterates, counts and tests true like a Paginator's page."""
 
-    @property
-    def has_next(self) -> bool:
-        return bool(self.next_cursor)
+    object_list: list[Any]
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
@@ -49,6 +43,18 @@ class KeysetPage:
 
     def __bool__(self) -> bool:
         return bool(self.object_list)
+
+
+@dataclass
+class KeysetPage(_Rows):
+    next_cursor: str = ""  # empty: this is the last page
+    is_first: bool = True
+    more_label: str = MORE_EARLIER  # a queue, most urgent first, says "更多"
+    keyset: bool = field(default=True, init=False)  # templates tell it from a numbered page
+
+    @property
+    def has_next(self) -> bool:
+        return bool(self.next_cursor)
 
 
 def _key_fields(model: type[Model], order: Sequence[str]) -> list[tuple[str, bool, Field]]:
@@ -136,14 +142,13 @@ MAX_OFFSET_PAGE = 50
 
 
 @dataclass
-class OffsetPage:
+class OffsetPage(_Rows):
     """A numbered page of a list that has no keys to continue from (search results in
     order of relevance), read without counting: the rows of page ``number`` and one
     more, which says whether a next page exists."""
 
-    object_list: list[Any]
-    number: int
-    has_next: bool
+    number: int = 1
+    has_next: bool = False
     uncounted: bool = field(default=True, init=False)  # templates tell it from the others
 
     @property
@@ -157,15 +162,6 @@ class OffsetPage:
     @property
     def next_page_number(self) -> int:
         return self.number + 1
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.object_list)
-
-    def __len__(self) -> int:
-        return len(self.object_list)
-
-    def __bool__(self) -> bool:
-        return bool(self.object_list)
 
 
 def offset_page(qs: QuerySet[Any], number: str | None, *, size: int = PAGE_SIZE) -> OffsetPage:
