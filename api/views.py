@@ -7,6 +7,7 @@ accounts (the ``otp`` field), no token for a privileged password older than the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
@@ -171,11 +172,28 @@ class PasswordTokenView(PublicView):
         return _token_response(request, user, method)
 
 
-class SmsCodeView(PublicView):
+class _CodeView(PublicView):
+    """Send an SMS code to a phone (``send``: an accounts service taking ``phone`` and
+    ``ip``), answered with ``sent``."""
+
     serializer_class = SmsCodeRequestSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "sms"
+    send: Callable[..., object] = staticmethod(send_login_code)
+    sent = "验证码已发送，请查收短信"
 
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            self.send(phone=serializer.validated_data["phone"], ip=client_ip(request))
+        except SignInError as exc:
+            raise _refused(exc) from exc
+        body = {"message": self.sent, "expires_in": settings.SMS_CODE_TTL_SECONDS}
+        return Response(SmsCodeSentSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class SmsCodeView(_CodeView):
     @extend_schema(
         tags=[TAG],
         summary="发送登录短信验证码",
@@ -183,14 +201,7 @@ class SmsCodeView(PublicView):
         responses={201: SmsCodeSentSerializer, 400: ERROR, 429: ERROR},
     )
     def post(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            send_login_code(phone=serializer.validated_data["phone"], ip=client_ip(request))
-        except SignInError as exc:
-            raise _refused(exc) from exc
-        body = {"message": "验证码已发送，请查收短信", "expires_in": settings.SMS_CODE_TTL_SECONDS}
-        return Response(SmsCodeSentSerializer(body).data, status=status.HTTP_201_CREATED)
+        return super().post(request)
 
 
 class SmsLoginView(PublicView):
@@ -221,10 +232,9 @@ class SmsLoginView(PublicView):
         return _token_response(request, user, LoginLog.Method.SMS, is_new=created)
 
 
-class PasswordResetCodeView(PublicView):
-    serializer_class = SmsCodeRequestSerializer
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "sms"
+class PasswordResetCodeView(_CodeView):
+    send = staticmethod(accounts.send_reset_code)
+    sent = str(accounts.RESET_CODE_SENT)
 
     @extend_schema(
         tags=[TAG],
@@ -236,16 +246,7 @@ class PasswordResetCodeView(PublicView):
         responses={201: SmsCodeSentSerializer, 400: ERROR, 429: ERROR},
     )
     def post(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            accounts.send_reset_code(
-                phone=serializer.validated_data["phone"], ip=client_ip(request)
-            )
-        except SignInError as exc:
-            raise _refused(exc) from exc
-        body = {"message": accounts.RESET_CODE_SENT, "expires_in": settings.SMS_CODE_TTL_SECONDS}
-        return Response(SmsCodeSentSerializer(body).data, status=status.HTTP_201_CREATED)
+        return super().post(request)
 
 
 class PasswordResetView(PublicView):
